@@ -1,0 +1,51 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterIdentity, IdentityKind, KubernetesCluster } from "./types";
+
+/** The stack output a cluster-owning stack publishes (see `exportCluster`). */
+export const CLUSTER_OUTPUT = "cluster";
+
+interface PublishedCluster {
+    name: string;
+    kubeconfig: string;
+    identity: {
+        kind: IdentityKind; oidcIssuerUrl: string; oidcProviderArn: string; gcpProject: string; workloadPool: string;
+        location: string; resourceGroupName: string; azureTenantId: string;
+    };
+}
+
+export interface SharedClusterArgs {
+    /** The stack that owns the cluster, e.g. `organization/delivery/dev`. */
+    readonly source: pulumi.StackReference;
+}
+
+/**
+ * Another stack's cluster, reused through its `cluster` stack output: dev and staging can share
+ * one cluster, separated by namespace, while prod runs on its own.
+ */
+export class SharedCluster extends pulumi.ComponentResource implements KubernetesCluster {
+    readonly clusterName: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly identity: ClusterIdentity;
+
+    constructor(name: string, args: SharedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("delivery:cluster:SharedCluster", name, {}, opts);
+        const published = args.source.requireOutput(CLUSTER_OUTPUT) as pulumi.Output<PublishedCluster>;
+        const id = published.apply((p) => p.identity);
+        this.clusterName = published.apply((p) => p.name);
+        this.kubeconfig = pulumi.secret(published.apply((p) => p.kubeconfig));
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+        this.identity = {
+            kind: "shared",
+            oidcIssuerUrl: id.apply((i) => i.oidcIssuerUrl),
+            oidcProviderArn: id.apply((i) => i.oidcProviderArn),
+            gcpProject: id.apply((i) => i.gcpProject),
+            workloadPool: id.apply((i) => i.workloadPool),
+            location: id.apply((i) => i.location),
+            resourceGroupName: id.apply((i) => i.resourceGroupName),
+            azureTenantId: id.apply((i) => i.azureTenantId),
+        };
+        this.registerOutputs({ clusterName: this.clusterName });
+    }
+}

@@ -1,0 +1,153 @@
+/**
+ * The typed configuration of one stack. Produced once by `parseConfig` / `loadConfig`;
+ * components receive these plain objects and never read `pulumi.Config` themselves.
+ */
+import { Environment } from "./environment";
+
+export type ClusterProvider = "aws" | "azure" | "gcp" | "existing" | "stack";
+export const CLUSTER_PROVIDERS: readonly ClusterProvider[] = ["aws", "azure", "gcp", "existing", "stack"];
+
+export interface NodePoolConfig {
+    /** Autoscaling floor. */
+    readonly min: number;
+    /** Autoscaling ceiling. */
+    readonly max: number;
+    /** Instance type / VM size / machine type. @default per cloud, see DEFAULT_NODE_SIZE */
+    readonly size: string;
+    /** @default 50 */
+    readonly diskGiB: number;
+}
+
+export interface ClusterConfig {
+    readonly provider: ClusterProvider;
+    /** @default `delivery-<env>` */
+    readonly name: string;
+    /** Cloud region (aws, azure, gcp). */
+    readonly region: string;
+    /** Zones the nodes spread over (AWS AZ names, Azure zone numbers, GCP zone names). */
+    readonly zones: readonly string[];
+    /** Kubernetes minor version, e.g. "1.31". @default DEFAULT_KUBERNETES_VERSION */
+    readonly version: string;
+    readonly nodes: NodePoolConfig;
+    /** VPC / VNet address space. @default "10.0.0.0/16" */
+    readonly networkCidr: string;
+    /** API endpoint reachable only from inside the network. @default false */
+    readonly privateEndpoint: boolean;
+    /** CIDRs allowed to reach a public API endpoint. @default [] (everyone: policy blocks this in prod) */
+    readonly allowedCidrs: readonly string[];
+    /** Encrypt Kubernetes secrets with a KMS key created by the program (or `kmsKeyId`). @default true */
+    readonly kmsEncryption: boolean;
+    /** An existing KMS key (ARN / Key Vault key id / Cloud KMS key name) instead of a new one. */
+    readonly kmsKeyId?: string;
+    /** Control-plane audit and API logging. @default true */
+    readonly logging: boolean;
+    /** Automatic node and control-plane patch upgrades. @default true */
+    readonly autoUpgrade: boolean;
+    /** `protect` the cluster against deletion. @default true in production, false elsewhere */
+    readonly protect: boolean;
+    /** GCP project (gcp). */
+    readonly project?: string;
+    /** Existing resource group (azure). @default a new one named after the cluster */
+    readonly resourceGroup?: string;
+    /** kubeconfig context (existing). */
+    readonly context?: string;
+    /** kubeconfig file path (existing); the secret key `delivery:kubeconfig` takes precedence. */
+    readonly kubeconfigPath?: string;
+    /** OIDC issuer URL of an existing cluster, for workload identity. */
+    readonly oidcIssuer?: string;
+    /** IAM OIDC provider ARN of an existing EKS cluster. */
+    readonly oidcProviderArn?: string;
+    /** Stack whose cluster this stack reuses (stack), e.g. `organization/delivery/dev`. */
+    readonly stack?: string;
+}
+
+export interface ResourceAmounts {
+    readonly cpu: string;
+    readonly memory: string;
+}
+
+export interface AppConfig {
+    /** DNS-label name of the application; names the release, service account and labels. */
+    readonly name: string;
+    /** Image repository without tag or digest; the release supplies those. */
+    readonly image: string;
+    /** @default 8080 */
+    readonly port: number;
+    readonly replicas: number;
+    readonly resources: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
+    readonly autoscaling: { readonly enabled: boolean; readonly min: number; readonly max: number; readonly cpuTarget: number };
+    /** PodDisruptionBudget; disabled when `minAvailable` is 0. */
+    readonly pdb: { readonly enabled: boolean; readonly minAvailable: number };
+    readonly ingress: { readonly enabled: boolean; readonly host: string; readonly className: string; readonly tls: boolean };
+    /** @default "info" */
+    readonly logLevel: string;
+    readonly features: Readonly<Record<string, boolean>>;
+    /** Non-secret environment variables. */
+    readonly env: Readonly<Record<string, string>>;
+    /** Spread replicas across zones with a topology spread constraint. @default true in production */
+    readonly spreadAcrossZones: boolean;
+}
+
+export interface NamespaceConfig {
+    /** @default `<app>-<env short name>` */
+    readonly name: string;
+    /** Pod Security Admission level enforced on the namespace. @default "restricted" */
+    readonly podSecurity: "privileged" | "baseline" | "restricted";
+    readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+    readonly limits: { readonly defaultRequest: ResourceAmounts; readonly default: ResourceAmounts };
+    /** Namespace of the ingress controller allowed to reach the app. @default "ingress-nginx" */
+    readonly ingressNamespace: string;
+}
+
+/** Where the chart comes from: the bundled chart on disk or a chart repository. */
+export type ChartSource =
+    | { readonly kind: "path"; readonly path: string }
+    | { readonly kind: "repository"; readonly repository: string; readonly name: string; readonly version: string };
+
+export interface HelmConfig {
+    /** Roll back automatically when an upgrade fails. @default true */
+    readonly atomic: boolean;
+    /** Wait for the workload to become ready. @default true */
+    readonly wait: boolean;
+    /** @default 600 */
+    readonly timeoutSeconds: number;
+}
+
+/** A release: what promotion moves between stacks. */
+export interface Release {
+    /** Application version (semver). */
+    readonly version: string;
+    /** Image tag; defaults to the version. */
+    readonly imageTag: string;
+    /** Image digest (`sha256:…`), preferred over the tag when set. */
+    readonly imageDigest?: string;
+    /** Chart version; for the bundled chart, the version in its Chart.yaml. */
+    readonly chartVersion?: string;
+}
+
+export interface PinConfig extends Release {
+    /** Why the stack is pinned (incident, ticket). Required. */
+    readonly reason: string;
+}
+
+export interface PromotionConfig {
+    /** Stack this one takes its release from; unset for development. */
+    readonly from?: string;
+}
+
+export interface StackConfig {
+    readonly project: string;
+    readonly stack: string;
+    readonly environment: Environment;
+    readonly cluster: ClusterConfig;
+    readonly app: AppConfig;
+    readonly namespace: NamespaceConfig;
+    readonly chart: ChartSource;
+    readonly helm: HelmConfig;
+    /** The release set in config (development; CI sets it on merge). */
+    readonly release?: Release;
+    readonly promotion: PromotionConfig;
+    readonly pin?: PinConfig;
+    /** The secret kubeconfig of an existing cluster (`delivery:kubeconfig`), if given. */
+    readonly kubeconfig?: string;
+}

@@ -1,0 +1,363 @@
+/**
+ * Turns a stack's raw configuration into a validated `StackConfig`, reporting every problem in
+ * one `ConfigValidationError`. Pure: no Pulumi runtime, so tests and the offline plan call it
+ * directly.
+ */
+import { Environment, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
+import {
+    AppConfig, CLUSTER_PROVIDERS, ChartSource, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
+    PromotionConfig, Release, ResourceAmounts, StackConfig,
+} from "./model";
+import { ConfigReader, ConfigValidationError, show } from "./reader";
+
+/** Kubernetes minor version used when the stack does not set one. */
+export const DEFAULT_KUBERNETES_VERSION = "1.31";
+/** Node sizes per cloud: general-purpose, 2–4 vCPU. */
+export const DEFAULT_NODE_SIZE: Readonly<Record<"aws" | "azure" | "gcp", string>> = {
+    aws: "m6i.large",
+    azure: "Standard_D4s_v5",
+    gcp: "e2-standard-4",
+};
+export const DEFAULT_CHART_PATH = "charts/app";
+export const DEFAULT_INGRESS_NAMESPACE = "ingress-nginx";
+export const DEFAULT_HELM_TIMEOUT_SECONDS = 600;
+/** Keys of the project namespace this program reads; anything else is a typo. */
+export const KNOWN_KEYS = [
+    "environment", "cluster", "app", "namespace", "chart", "helm", "release", "promotion", "pin", "kubeconfig",
+] as const;
+/** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
+export const SECRET_KEYS = ["kubeconfig"] as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_REPO = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/;
+const K8S_VERSION = /^1\.\d{2}$/;
+const CPU = /^(\d+m|\d+(\.\d+)?)$/;
+const MEMORY = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+const HOSTNAME = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
+const STACK_REF = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+const POD_SECURITY = ["privileged", "baseline", "restricted"] as const;
+
+export interface RawStackConfig {
+    readonly project: string;
+    readonly stack: string;
+    /** Top-level keys of the project namespace (without `delivery:`), values already JSON-parsed. */
+    readonly values: Readonly<Record<string, unknown>>;
+    /** Keys (without namespace) whose values were given as Pulumi secrets. */
+    readonly secretKeys: ReadonlySet<string>;
+}
+
+export function parseConfig(raw: RawStackConfig): StackConfig {
+    const r = new ConfigReader(raw.project);
+    const v = raw.values;
+    r.unknownKeys("", v as Record<string, unknown>, KNOWN_KEYS);
+    for (const key of SECRET_KEYS) {
+        if (v[key] !== undefined && !raw.secretKeys.has(key)) {
+            r.issue(key, "holds a plaintext value but must be a secret (its value is not shown)",
+                `pulumi config set --secret ${raw.project}:${key} < file`);
+        }
+    }
+
+    const environment = readEnvironment(r, raw.stack, v.environment);
+    const short = SHORT_NAMES[environment];
+    const app = readApp(r, v.app, environment);
+    const cluster = readCluster(r, v.cluster, environment, short);
+    const namespace = readNamespace(r, v.namespace, `${app.name}-${short}`);
+    const chart = readChart(r, v.chart);
+    const helm = readHelm(r, v.helm);
+    const release = readRelease(r, v.release, environment);
+    const promotion = readPromotion(r, v.promotion, environment, raw.project);
+    const pin = readPin(r, v.pin, environment);
+    checkConsistency(r, app, cluster, namespace);
+
+    if (r.issues.length > 0) {
+        throw new ConfigValidationError(raw.stack, r.issues);
+    }
+    const kubeconfig = typeof v.kubeconfig === "string" ? v.kubeconfig : undefined;
+    return { project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, helm, release, promotion, pin, kubeconfig };
+}
+
+function readEnvironment(r: ConfigReader, stack: string, value: unknown): Environment {
+    const example = "production";
+    if (value !== undefined && value !== "") {
+        const env = typeof value === "string" ? environmentFromAlias(value) : undefined;
+        if (!env) {
+            r.issue("environment", `must be development, staging or production (or dev, stage, prod); got ${show(value)}`, example);
+            return "development";
+        }
+        return env;
+    }
+    const fromName = environmentFromStackName(stack);
+    if (!fromName) {
+        r.issue("environment", `is not set and the stack name "${stack}" does not name an environment (dev, staging, prod or their long forms)`, example);
+        return "development";
+    }
+    return fromName;
+}
+
+function amounts(r: ConfigReader, key: string, value: unknown, def: ResourceAmounts): ResourceAmounts {
+    const o = r.object(key, value, `{ cpu: "250m", memory: "256Mi" }`);
+    r.unknownKeys(key, o, ["cpu", "memory"]);
+    return {
+        cpu: r.string(`${key}.cpu`, o.cpu, { default: def.cpu, pattern: CPU, what: "a CPU quantity such as 250m or 2", example: `"250m"` }),
+        memory: r.string(`${key}.memory`, o.memory, { default: def.memory, pattern: MEMORY, what: "a memory quantity such as 256Mi", example: `"256Mi"` }),
+    };
+}
+
+function readApp(r: ConfigReader, value: unknown, env: Environment): AppConfig {
+    const o = r.object("app", value, "{ name: storefront, image: ghcr.io/acme/storefront }");
+    r.unknownKeys("app", o, ["name", "image", "port", "replicas", "resources", "autoscaling", "pdb", "ingress", "logLevel", "features", "env", "spreadAcrossZones"]);
+    const name = r.string("app.name", o.name, { pattern: DNS_LABEL, what: "a DNS label (lower-case letters, digits, dashes)", example: "storefront" });
+    const image = r.string("app.image", o.image, {
+        pattern: IMAGE_REPO, what: "an image repository without tag or digest (the release sets those)", example: "ghcr.io/acme/storefront",
+    });
+    const replicas = r.integer("app.replicas", o.replicas, { min: 1, max: 100, example: "3" });
+    const res = r.object("app.resources", o.resources, "{ requests: { cpu: 100m, memory: 128Mi }, limits: { cpu: 500m, memory: 256Mi } }");
+    r.unknownKeys("app.resources", res, ["requests", "limits"]);
+    const requests = amounts(r, "app.resources.requests", res.requests, { cpu: "100m", memory: "128Mi" });
+    const limits = amounts(r, "app.resources.limits", res.limits, { cpu: "500m", memory: "256Mi" });
+
+    const as = r.object("app.autoscaling", o.autoscaling, "{ enabled: true, min: 3, max: 10, cpuTarget: 70 }");
+    r.unknownKeys("app.autoscaling", as, ["enabled", "min", "max", "cpuTarget"]);
+    const asEnabled = r.boolean("app.autoscaling.enabled", as.enabled, { default: false, example: "true" });
+    const asMin = r.integer("app.autoscaling.min", as.min, { default: replicas, min: 1, max: 100, example: "3" });
+    const asMax = r.integer("app.autoscaling.max", as.max, { default: Math.max(asMin, replicas), min: 1, max: 500, example: "10" });
+    if (asMax < asMin) {
+        r.issue("app.autoscaling.max", `must be at least app.autoscaling.min (${asMin}), got ${asMax}`, String(asMin * 2));
+    }
+    const cpuTarget = r.integer("app.autoscaling.cpuTarget", as.cpuTarget, { default: 70, min: 10, max: 95, example: "70" });
+
+    const pdbO = r.object("app.pdb", o.pdb, "{ minAvailable: 2 }");
+    r.unknownKeys("app.pdb", pdbO, ["minAvailable"]);
+    const minAvailable = r.integer("app.pdb.minAvailable", pdbO.minAvailable, { default: 0, min: 0, max: 100, example: "2" });
+
+    const ing = r.object("app.ingress", o.ingress, "{ host: shop.example.com }");
+    r.unknownKeys("app.ingress", ing, ["enabled", "host", "className", "tls"]);
+    const host = r.string("app.ingress.host", ing.host, { optional: true, pattern: HOSTNAME, what: "a DNS host name", example: "shop.example.com" }) ?? "";
+    const ingress = {
+        enabled: r.boolean("app.ingress.enabled", ing.enabled, { default: host !== "", example: "true" }),
+        host,
+        className: r.string("app.ingress.className", ing.className, { default: "nginx", pattern: DNS_LABEL, what: "an IngressClass name", example: "nginx" }),
+        tls: r.boolean("app.ingress.tls", ing.tls, { default: true, example: "true" }),
+    };
+    if (ingress.enabled && host === "") {
+        r.issue("app.ingress.host", "is required when app.ingress.enabled is true", "shop.example.com");
+    }
+
+    return {
+        name,
+        image,
+        port: r.integer("app.port", o.port, { default: 8080, min: 1, max: 65535, example: "8080" }),
+        replicas,
+        resources: { requests, limits },
+        autoscaling: { enabled: asEnabled, min: asMin, max: asMax, cpuTarget },
+        pdb: { enabled: minAvailable > 0, minAvailable },
+        ingress,
+        logLevel: r.string("app.logLevel", o.logLevel, { default: "info", oneOf: LOG_LEVELS, example: "info" }),
+        features: r.map("app.features", o.features, "{ newCheckout: true }", (k, fv) => r.boolean(k, fv, { example: "true" })),
+        env: r.map("app.env", o.env, "{ REGION: eu-west-1 }", (k, ev) => r.string(k, ev, { example: "eu-west-1" })),
+        spreadAcrossZones: r.boolean("app.spreadAcrossZones", o.spreadAcrossZones, { default: env === "production", example: "true" }),
+    };
+}
+
+function readCluster(r: ConfigReader, value: unknown, env: Environment, short: string): ClusterConfig {
+    const o = r.object("cluster", value, "{ provider: aws, region: eu-west-1 }");
+    r.unknownKeys("cluster", o, [
+        "provider", "name", "region", "zones", "version", "nodes", "network", "endpoint", "encryption", "logging", "autoUpgrade",
+        "protect", "project", "resourceGroup", "context", "kubeconfigPath", "oidcIssuer", "oidcProviderArn", "stack",
+    ]);
+    const provider = r.string("cluster.provider", o.provider, { oneOf: CLUSTER_PROVIDERS, example: "aws" }) as ClusterProvider;
+    const cloud = provider === "aws" || provider === "azure" || provider === "gcp";
+    const nodes = r.object("cluster.nodes", o.nodes, "{ min: 3, max: 6, size: m6i.large }");
+    r.unknownKeys("cluster.nodes", nodes, ["min", "max", "size", "diskGiB"]);
+    const min = r.integer("cluster.nodes.min", nodes.min, { default: 1, min: 1, max: 1000, example: "3" });
+    const max = r.integer("cluster.nodes.max", nodes.max, { default: Math.max(min, 3), min: 1, max: 1000, example: "6" });
+    if (max < min) {
+        r.issue("cluster.nodes.max", `must be at least cluster.nodes.min (${min}), got ${max}`, String(min * 2));
+    }
+    const network = r.object("cluster.network", o.network, "{ cidr: 10.20.0.0/16 }");
+    r.unknownKeys("cluster.network", network, ["cidr"]);
+    const endpoint = r.object("cluster.endpoint", o.endpoint, "{ private: true }");
+    r.unknownKeys("cluster.endpoint", endpoint, ["private", "allowedCidrs"]);
+    const encryption = r.object("cluster.encryption", o.encryption, "{ kms: true }");
+    r.unknownKeys("cluster.encryption", encryption, ["kms", "keyId"]);
+
+    const cfg: ClusterConfig = {
+        provider,
+        name: r.string("cluster.name", o.name, { default: `delivery-${short}`, pattern: DNS_LABEL, what: "a DNS label", example: `delivery-${short}` }),
+        region: cloud
+            ? r.string("cluster.region", o.region, { pattern: /^[a-z0-9-]+$/, what: "a region name", example: provider === "azure" ? "westeurope" : provider === "gcp" ? "europe-west1" : "eu-west-1" })
+            : r.string("cluster.region", o.region, { optional: true, example: "eu-west-1" }) ?? "",
+        zones: r.stringList("cluster.zones", o.zones, { default: [], example: provider === "azure" ? `["1", "2", "3"]` : "[eu-west-1a, eu-west-1b, eu-west-1c]" }),
+        version: r.string("cluster.version", o.version, { default: DEFAULT_KUBERNETES_VERSION, pattern: K8S_VERSION, what: "a quoted minor version like \"1.31\"", example: `"1.31"` }),
+        nodes: {
+            min,
+            max,
+            size: r.string("cluster.nodes.size", nodes.size, { default: cloud ? DEFAULT_NODE_SIZE[provider] : "", example: cloud ? DEFAULT_NODE_SIZE[provider] : "m6i.large" }),
+            diskGiB: r.integer("cluster.nodes.diskGiB", nodes.diskGiB, { default: 50, min: 20, max: 2000, example: "100" }),
+        },
+        networkCidr: r.string("cluster.network.cidr", network.cidr, { default: "10.0.0.0/16", pattern: CIDR, what: "an IPv4 CIDR", example: "10.20.0.0/16" }),
+        privateEndpoint: r.boolean("cluster.endpoint.private", endpoint.private, { default: false, example: "true" }),
+        allowedCidrs: r.stringList("cluster.endpoint.allowedCidrs", endpoint.allowedCidrs, { default: [], pattern: CIDR, what: "an IPv4 CIDR", example: "[203.0.113.0/24]" }),
+        kmsEncryption: r.boolean("cluster.encryption.kms", encryption.kms, { default: true, example: "true" }),
+        kmsKeyId: r.string("cluster.encryption.keyId", encryption.keyId, { optional: true, example: "arn:aws:kms:eu-west-1:123456789012:key/…" }),
+        logging: r.boolean("cluster.logging", o.logging, { default: true, example: "true" }),
+        autoUpgrade: r.boolean("cluster.autoUpgrade", o.autoUpgrade, { default: true, example: "true" }),
+        protect: r.boolean("cluster.protect", o.protect, { default: env === "production", example: "true" }),
+        project: provider === "gcp"
+            ? r.string("cluster.project", o.project, { pattern: /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, what: "a GCP project id", example: "acme-prod-123" })
+            : r.string("cluster.project", o.project, { optional: true, example: "acme-prod-123" }),
+        resourceGroup: r.string("cluster.resourceGroup", o.resourceGroup, { optional: true, example: "rg-delivery-prod" }),
+        context: r.string("cluster.context", o.context, { optional: true, example: "kind-local" }),
+        kubeconfigPath: r.string("cluster.kubeconfigPath", o.kubeconfigPath, { optional: true, example: "~/.kube/config" }),
+        oidcIssuer: r.string("cluster.oidcIssuer", o.oidcIssuer, { optional: true, pattern: /^https:\/\//, what: "an https URL", example: "https://oidc.example.com/id/ABC" }),
+        oidcProviderArn: r.string("cluster.oidcProviderArn", o.oidcProviderArn, { optional: true, pattern: /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\//, what: "an IAM OIDC provider ARN", example: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC" }),
+        stack: provider === "stack"
+            ? r.string("cluster.stack", o.stack, { pattern: STACK_REF, what: "a stack reference <org>/<project>/<stack>", example: "organization/delivery/dev" })
+            : r.string("cluster.stack", o.stack, { optional: true, example: "organization/delivery/dev" }),
+    };
+    if (cloud && cfg.zones.length === 0) {
+        r.issue("cluster.zones", `must list at least one zone for ${provider}`, provider === "azure" ? `["1", "2", "3"]` : "[eu-west-1a, eu-west-1b]");
+    }
+    if (provider === "azure") {
+        cfg.zones.forEach((z, i) => {
+            if (!/^[1-3]$/.test(z)) {
+                r.issue(`cluster.zones[${i}]`, `must be an Azure zone number 1, 2 or 3; got ${show(z)}`, `"1"`);
+            }
+        });
+    }
+    if (cfg.privateEndpoint && cfg.allowedCidrs.length > 0) {
+        r.issue("cluster.endpoint.allowedCidrs", "has no effect on a private endpoint; remove it or set cluster.endpoint.private to false", "[]");
+    }
+    return cfg;
+}
+
+function readNamespace(r: ConfigReader, value: unknown, defaultName: string): NamespaceConfig {
+    const o = r.object("namespace", value, "{ podSecurity: restricted }");
+    r.unknownKeys("namespace", o, ["name", "podSecurity", "quota", "limits", "ingressNamespace"]);
+    const quota = r.object("namespace.quota", o.quota, "{ cpu: \"8\", memory: 16Gi, pods: 40 }");
+    r.unknownKeys("namespace.quota", quota, ["cpu", "memory", "pods"]);
+    const limits = r.object("namespace.limits", o.limits, "{ defaultRequest: { cpu: 100m, memory: 128Mi } }");
+    r.unknownKeys("namespace.limits", limits, ["defaultRequest", "default"]);
+    return {
+        name: r.string("namespace.name", o.name, { default: defaultName, pattern: DNS_LABEL, what: "a DNS label", example: defaultName }),
+        podSecurity: r.string("namespace.podSecurity", o.podSecurity, { default: "restricted", oneOf: POD_SECURITY, example: "restricted" }) as NamespaceConfig["podSecurity"],
+        quota: {
+            cpu: r.string("namespace.quota.cpu", quota.cpu, { default: "4", pattern: CPU, what: "a CPU quantity", example: `"8"` }),
+            memory: r.string("namespace.quota.memory", quota.memory, { default: "8Gi", pattern: MEMORY, what: "a memory quantity", example: "16Gi" }),
+            pods: r.integer("namespace.quota.pods", quota.pods, { default: 20, min: 1, max: 5000, example: "40" }),
+        },
+        limits: {
+            defaultRequest: amounts(r, "namespace.limits.defaultRequest", limits.defaultRequest, { cpu: "100m", memory: "128Mi" }),
+            default: amounts(r, "namespace.limits.default", limits.default, { cpu: "500m", memory: "512Mi" }),
+        },
+        ingressNamespace: r.string("namespace.ingressNamespace", o.ingressNamespace, { default: DEFAULT_INGRESS_NAMESPACE, pattern: DNS_LABEL, what: "a namespace name", example: DEFAULT_INGRESS_NAMESPACE }),
+    };
+}
+
+function readChart(r: ConfigReader, value: unknown): ChartSource {
+    const o = r.object("chart", value, "{ path: charts/app }");
+    r.unknownKeys("chart", o, ["path", "repository", "name", "version"]);
+    if (o.path !== undefined && o.repository !== undefined) {
+        r.issue("chart", "sets both path and repository; choose one", "{ repository: https://charts.acme.io, name: storefront, version: 0.4.1 }");
+    }
+    if (o.repository !== undefined) {
+        return {
+            kind: "repository",
+            repository: r.string("chart.repository", o.repository, { pattern: /^(https|oci):\/\//, what: "an https:// or oci:// chart repository URL", example: "https://charts.acme.io" }),
+            name: r.string("chart.name", o.name, { pattern: DNS_LABEL, what: "a chart name", example: "storefront" }),
+            version: r.string("chart.version", o.version, { pattern: SEMVER, what: "an exact chart version (no ranges, no latest)", example: `"0.4.1"` }),
+        };
+    }
+    return { kind: "path", path: r.string("chart.path", o.path, { default: DEFAULT_CHART_PATH, example: DEFAULT_CHART_PATH }) };
+}
+
+function readHelm(r: ConfigReader, value: unknown): HelmConfig {
+    const o = r.object("helm", value, "{ atomic: true, wait: true, timeoutSeconds: 600 }");
+    r.unknownKeys("helm", o, ["atomic", "wait", "timeoutSeconds"]);
+    return {
+        atomic: r.boolean("helm.atomic", o.atomic, { default: true, example: "true" }),
+        wait: r.boolean("helm.wait", o.wait, { default: true, example: "true" }),
+        timeoutSeconds: r.integer("helm.timeoutSeconds", o.timeoutSeconds, { default: DEFAULT_HELM_TIMEOUT_SECONDS, min: 30, max: 3600, example: "600" }),
+    };
+}
+
+function readReleaseFields(r: ConfigReader, key: string, o: Record<string, unknown>): Release {
+    const version = r.string(`${key}.version`, o.version, { pattern: SEMVER, what: "a semantic version (never latest)", example: `"1.8.3"` });
+    return {
+        version,
+        imageTag: r.string(`${key}.imageTag`, o.imageTag, { default: version, pattern: IMAGE_TAG, what: "an image tag", example: `"1.8.3"` }),
+        imageDigest: r.string(`${key}.imageDigest`, o.imageDigest, { optional: true, pattern: DIGEST, what: "an image digest sha256:<64 hex>", example: "sha256:4f53…" }),
+        chartVersion: r.string(`${key}.chartVersion`, o.chartVersion, { optional: true, pattern: SEMVER, what: "an exact chart version", example: `"0.4.1"` }),
+    };
+}
+
+function readRelease(r: ConfigReader, value: unknown, env: Environment): Release | undefined {
+    if (env !== "development") {
+        if (value !== undefined) {
+            r.issue("release", `is only set on development stacks; ${env} takes its release from ${UPSTREAM[env]} (to hold a version, use ${r.namespace}:pin)`,
+                "{ version: \"1.8.2\", reason: \"INC-2291 rollback\" } under pin");
+        }
+        return undefined;
+    }
+    const o = r.object("release", value, "{ version: \"1.8.3\" }");
+    r.unknownKeys("release", o, ["version", "imageTag", "imageDigest", "chartVersion"]);
+    const rel = readReleaseFields(r, "release", o);
+    if (rel.imageTag === "latest") {
+        r.issue("release.imageTag", "must not be latest: releases are pinned", `"1.8.3"`);
+    }
+    return rel;
+}
+
+function readPromotion(r: ConfigReader, value: unknown, env: Environment, project: string): PromotionConfig {
+    const o = r.object("promotion", value, `{ from: organization/${project}/staging }`);
+    r.unknownKeys("promotion", o, ["from"]);
+    const upstream = UPSTREAM[env];
+    if (!upstream) {
+        if (o.from !== undefined) {
+            r.issue("promotion.from", "is not allowed on a development stack: development takes its release from delivery:release", "remove promotion from the dev stack");
+        }
+        return {};
+    }
+    const def = `organization/${project}/${SHORT_NAMES[upstream]}`;
+    const from = r.string("promotion.from", o.from, { default: def, pattern: STACK_REF, what: "a stack reference <org>/<project>/<stack>", example: def });
+    const fromEnv = environmentFromStackName(from);
+    if (fromEnv !== undefined && fromEnv !== upstream) {
+        r.issue("promotion.from", `promotes ${env} from a ${fromEnv} stack (${from}); only ${upstream} → ${env} is allowed (dev → staging → prod)`, def);
+    }
+    return { from };
+}
+
+function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    const o = r.object("pin", value, "{ version: \"1.8.2\", reason: \"INC-2291: roll back 1.8.3\" }");
+    r.unknownKeys("pin", o, ["version", "imageTag", "imageDigest", "chartVersion", "reason"]);
+    if (env === "development") {
+        r.issue("pin", "is not used on development stacks: set delivery:release.version to the version to run", "remove pin; set release.version");
+    }
+    const rel = readReleaseFields(r, "pin", o);
+    const reason = r.string("pin.reason", o.reason, { pattern: /\S.{8,}/, what: "a reason of at least 10 characters (incident or ticket)", example: `"INC-2291: 1.8.3 leaks connections"` });
+    return { ...rel, reason };
+}
+
+function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfig, ns: NamespaceConfig): void {
+    if (app.pdb.enabled && !app.autoscaling.enabled && app.pdb.minAvailable >= app.replicas) {
+        r.issue("app.pdb.minAvailable", `is ${app.pdb.minAvailable} but app.replicas is ${app.replicas}: node drains could never evict a pod`, String(Math.max(app.replicas - 1, 0)));
+    }
+    if (app.pdb.enabled && app.autoscaling.enabled && app.pdb.minAvailable >= app.autoscaling.min) {
+        r.issue("app.pdb.minAvailable", `is ${app.pdb.minAvailable} but app.autoscaling.min is ${app.autoscaling.min}: node drains could never evict a pod`, String(Math.max(app.autoscaling.min - 1, 0)));
+    }
+    const maxPods = app.autoscaling.enabled ? app.autoscaling.max : app.replicas;
+    if (maxPods > ns.quota.pods) {
+        r.issue("namespace.quota.pods", `is ${ns.quota.pods} but the app may run ${maxPods} pods`, String(maxPods * 2));
+    }
+    if (cluster.provider === "stack" && cluster.stack === undefined) {
+        r.issue("cluster.stack", "is required when cluster.provider is stack", "organization/delivery/dev");
+    }
+}

@@ -1,0 +1,61 @@
+/**
+ * The delivery program: one stack per environment, every difference in Pulumi.<stack>.yaml.
+ * config → cluster → namespace → release (promoted dev → staging → prod) → exports.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig, SHORT_NAMES } from "./config";
+import { AppNamespace, AppRelease } from "./components/app";
+import { CLUSTER_OUTPUT, createCluster, exportCluster } from "./components/cluster";
+import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, resolveRelease } from "./components/promotion";
+
+export = async () => {
+    const cfg = loadConfig();
+    const labels = {
+        "app.kubernetes.io/part-of": cfg.app.name,
+        "delivery.example.com/environment": cfg.environment,
+        "delivery.example.com/stack": cfg.stack,
+    };
+    const tags = { environment: cfg.environment, stack: cfg.stack, "managed-by": "pulumi" };
+
+    // One StackReference per upstream stack, shared by the cluster and the promotion.
+    const refs = new Map<string, pulumi.StackReference>();
+    const stackRef = (name: string) => {
+        if (!refs.has(name)) {
+            refs.set(name, new pulumi.StackReference(`upstream-${refs.size}`, { name }));
+        }
+        return refs.get(name)!;
+    };
+
+    const cluster = createCluster(cfg, stackRef, tags);
+    const k8s = { provider: cluster.provider };
+
+    const namespace = new AppNamespace(cfg.app.name, {
+        namespace: cfg.namespace,
+        environment: cfg.environment,
+        app: cfg.app.name,
+        appPort: cfg.app.port,
+        labels,
+    }, k8s);
+
+    const { release, record } = resolveRelease(cfg, stackRef);
+    const app = new AppRelease(cfg.app.name, {
+        app: cfg.app,
+        environment: cfg.environment,
+        namespace: namespace.name,
+        chart: cfg.chart,
+        helm: cfg.helm,
+        release,
+        record,
+        labels,
+    }, { ...k8s, dependsOn: [namespace] });
+
+    return {
+        [ENVIRONMENT_OUTPUT]: cfg.environment,
+        [RELEASE_OUTPUT]: release,
+        promotion: record,
+        image: app.image,
+        namespace: namespace.name,
+        [CLUSTER_OUTPUT]: cfg.cluster.provider === "stack" ? undefined : exportCluster(cluster),
+        environmentShortName: SHORT_NAMES[cfg.environment],
+    };
+};

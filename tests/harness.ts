@@ -1,0 +1,51 @@
+/**
+ * Test helpers over the offline evaluator (the same code as `npm run plan`): run a shipped stack
+ * with its real Pulumi.<stack>.yaml plus overrides, then query what it registered.
+ */
+import { strict as assert } from "assert";
+import { ChainResult, evaluateChain } from "../tools/offline/chain";
+import { Evaluation, RegisteredResource, stackConfig } from "../tools/offline/evaluate";
+import { ConfigMap } from "../tools/offline/stackfile";
+import { UpstreamOutputs } from "../tools/offline/mocks";
+
+export { ConfigMap, Evaluation, RegisteredResource, stackConfig };
+
+/** Evaluates a shipped stack (with overrides) after the stacks it references. */
+export async function runStack(stack: string, ...overrides: ConfigMap[]): Promise<Evaluation> {
+    return (await runChain(stack, overrides)).target;
+}
+
+export async function runChain(stack: string, overrides: ConfigMap[] = [], upstream: UpstreamOutputs = {}): Promise<ChainResult> {
+    return evaluateChain(stack, stackConfig(stack, ...overrides), upstream);
+}
+
+export function ofType(ev: Evaluation, type: string): RegisteredResource[] {
+    return ev.resources.filter((r) => r.type === type);
+}
+
+/** The single resource of a type (optionally whose name ends with `suffix`). */
+export function one(ev: Evaluation, type: string, suffix = ""): RegisteredResource {
+    const found = ofType(ev, type).filter((r) => r.name.endsWith(suffix));
+    assert.equal(found.length, 1, `expected one ${type}${suffix ? ` named *${suffix}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+    return found[0];
+}
+
+/** Asserts the promise rejects with a message containing every fragment; returns the message. */
+export async function rejects(p: Promise<unknown>, ...fragments: string[]): Promise<string> {
+    let message: string | undefined;
+    try {
+        await p;
+    } catch (e) {
+        message = e instanceof Error ? e.message : String(e);
+    }
+    assert.ok(message !== undefined, `expected an error mentioning: ${fragments.join(" | ")}`);
+    for (const f of fragments) {
+        assert.ok(message!.includes(f), `error does not mention "${f}":\n${message}`);
+    }
+    return message!;
+}
+
+/** `{ "delivery:app": { replicas: 1 } }` from `cfg("app", { replicas: 1 })`. */
+export function cfg(key: string, value: unknown): ConfigMap {
+    return { [`delivery:${key}`]: value };
+}

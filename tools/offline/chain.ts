@@ -1,0 +1,81 @@
+/**
+ * Evaluates a stack together with the stacks it references (promotion source, shared cluster),
+ * upstream first, so staging sees what dev would export and prod what staging would.
+ */
+import * as fs from "fs";
+import { environmentFromAlias, environmentFromStackName, SHORT_NAMES, UPSTREAM } from "../../config/environment";
+import { Evaluation, ORGANIZATION, evaluateProgram } from "./evaluate";
+import { UpstreamOutputs } from "./mocks";
+import { ConfigMap, readConfigFile, readProject, stackFile, mergeConfig } from "./stackfile";
+
+/** Stack reference names a stack's config points at (promotion source, shared cluster). */
+export function referencedStacks(stack: string, config: ConfigMap, project: string): string[] {
+    const get = (key: string) => config[`${project}:${key}`] as Record<string, unknown> | string | undefined;
+    const refs: string[] = [];
+    const pin = get("pin");
+    const promotion = get("promotion") as Record<string, unknown> | undefined;
+    const explicitEnv = get("environment");
+    const env = (typeof explicitEnv === "string" && explicitEnv !== "" ? environmentFromAlias(explicitEnv) : undefined) ?? environmentFromStackName(stack);
+    const upstreamEnv = env ? UPSTREAM[env] : undefined;
+    if (pin === undefined && upstreamEnv) {
+        const from = typeof promotion?.from === "string" ? promotion.from : `${ORGANIZATION}/${project}/${SHORT_NAMES[upstreamEnv]}`;
+        refs.push(from);
+    }
+    const cluster = get("cluster") as Record<string, unknown> | undefined;
+    if (cluster?.provider === "stack" && typeof cluster.stack === "string") {
+        refs.push(cluster.stack);
+    }
+    return [...new Set(refs)];
+}
+
+export interface ChainResult {
+    /** The target stack's evaluation. */
+    readonly target: Evaluation;
+    /** Upstream evaluations, by stack reference name. */
+    readonly upstream: Record<string, Evaluation>;
+}
+
+export class UpstreamError extends Error {
+    constructor(readonly upstreamStack: string, readonly cause: unknown) {
+        super(`upstream stack ${upstreamStack} could not be evaluated: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+}
+
+/**
+ * Evaluates `stack` with `config`; every referenced stack with a stack file here is evaluated
+ * first from its own file (`extraUpstream` adds or replaces upstream outputs by name).
+ */
+export async function evaluateChain(stack: string, config: ConfigMap, extraUpstream: UpstreamOutputs = {}): Promise<ChainResult> {
+    const project = readProject().name;
+    const done: Record<string, Evaluation> = {};
+
+    async function upstreamFor(name: string, cfg: ConfigMap, seen: string[]): Promise<UpstreamOutputs> {
+        const out: UpstreamOutputs = {};
+        for (const ref of referencedStacks(name, cfg, project)) {
+            if (extraUpstream[ref]) {
+                continue;
+            }
+            const refStack = ref.split("/").pop() as string;
+            if (!fs.existsSync(stackFile(refStack)) || seen.includes(refStack)) {
+                continue; // the program then reports the missing stack itself
+            }
+            if (!done[ref]) {
+                const refCfg = readConfigFile(stackFile(refStack));
+                const refUpstream = await upstreamFor(refStack, refCfg, [...seen, refStack]);
+                try {
+                    done[ref] = await evaluateProgram({ stack: refStack, config: refCfg, upstream: refUpstream });
+                } catch (e) {
+                    throw new UpstreamError(ref, e);
+                }
+            }
+            out[ref] = { ...done[ref].outputs, __secretOutputNames: done[ref].secretOutputNames };
+        }
+        return { ...out, ...extraUpstream };
+    }
+
+    const upstream = await upstreamFor(stack, config, [stack]);
+    const target = await evaluateProgram({ stack, config, upstream });
+    return { target, upstream: done };
+}
+
+export { mergeConfig };

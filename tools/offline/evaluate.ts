@@ -1,0 +1,158 @@
+/**
+ * Runs the program for one stack under Pulumi's mock runtime and records every resource it
+ * registers (type, name, inputs, parent, protect, provider) and its stack outputs. Both the
+ * offline plan and the test suite use this; nothing here knows what the program builds.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { ConfigMap, ROOT, mergeConfig, readConfigFile, readProject, stackFile, toProgramConfig } from "./stackfile";
+import { UpstreamOutputs, createMocks } from "./mocks";
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const ORGANIZATION = "organization";
+
+export interface RegisteredResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** URN of the parent ("" for the stack itself). */
+    readonly parent: string;
+    readonly custom: boolean;
+    readonly protect: boolean;
+    /** Provider reference (`<urn>::<id>`), "" for the default provider. */
+    readonly provider: string;
+    /** Inputs with secrets unwrapped (never print these; use `display`). */
+    readonly inputs: Record<string, any>;
+    /** Inputs with secret values replaced by "[secret]". */
+    readonly display: Record<string, any>;
+}
+
+export interface Evaluation {
+    readonly project: string;
+    readonly stack: string;
+    readonly resources: RegisteredResource[];
+    /** Stack outputs with secrets unwrapped. */
+    readonly outputs: Record<string, unknown>;
+    readonly secretOutputNames: string[];
+}
+
+function isSecretWrapper(v: any): boolean {
+    return v !== null && typeof v === "object" && v[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+function transform(v: any, secret: (inner: any) => any): any {
+    if (isSecretWrapper(v)) {
+        return secret(transform(v.value, secret));
+    }
+    if (Array.isArray(v)) {
+        return v.map((x) => transform(x, secret));
+    }
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, transform(x, secret)]));
+    }
+    return v;
+}
+
+export const plain = (v: any) => transform(v, (inner) => inner);
+export const redact = (v: any) => transform(v, () => "[secret]");
+
+/** Lets pending registrations finish: done when nothing new arrived for a few turns. */
+async function settle(count: () => number): Promise<void> {
+    let last = -1;
+    let quiet = 0;
+    while (quiet < 5) {
+        await new Promise((r) => setTimeout(r, 2));
+        const now = count();
+        quiet = now === last ? quiet + 1 : 0;
+        last = now;
+    }
+}
+
+export interface EvaluateOptions {
+    readonly stack: string;
+    /** The stack's config map (as in a stack file, after overrides). */
+    readonly config: ConfigMap;
+    /** Outputs of the stacks this one references, by reference name. */
+    readonly upstream?: UpstreamOutputs;
+    readonly root?: string;
+}
+
+let running = false;
+
+export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation> {
+    if (running) {
+        throw new Error("evaluations share the Pulumi runtime and must run one at a time");
+    }
+    running = true;
+    try {
+        return await evaluateOnce(opts);
+    } finally {
+        running = false;
+    }
+}
+
+async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
+    const root = opts.root ?? ROOT;
+    const project = readProject(root);
+    const programConfig = toProgramConfig(project.name, project.defaults, opts.config);
+    const upstream = opts.upstream ?? {};
+
+    await pulumi.runtime.setMocks(createMocks(upstream), project.name, opts.stack, false, ORGANIZATION);
+    pulumi.runtime.setAllConfig(programConfig.values, programConfig.secretKeys);
+
+    const resources: RegisteredResource[] = [];
+    const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): any };
+    const monitor = settings.getMonitor();
+    for (const method of ["registerResource", "readResource"] as const) {
+        const original = monitor[method].bind(monitor);
+        monitor[method] = (req: any, callback: (err: any, res: any) => void) =>
+            original(req, (err: any, res: any) => {
+                if (!err) {
+                    const inputs = pulumi.runtime.deserializeProperties(method === "registerResource" ? req.getObject() : req.getProperties());
+                    resources.push({
+                        urn: res.getUrn(),
+                        type: req.getType(),
+                        name: req.getName(),
+                        parent: req.getParent(),
+                        custom: method === "readResource" ? true : req.getCustom(),
+                        protect: method === "registerResource" ? req.getProtect() === true : false,
+                        provider: req.getProvider(),
+                        inputs: plain(inputs),
+                        display: redact(inputs),
+                    });
+                }
+                callback(err, res);
+            });
+    }
+
+    // The program is the function index.ts exports; each call reads the config set above.
+    const program = require(path.join(root, "index.ts")) as () => Promise<Record<string, unknown>>;
+    let raw: Record<string, unknown> = {};
+    await pulumi.runtime.runInPulumiStack(async () => {
+        raw = await program();
+        return raw;
+    });
+    await settle(() => resources.length);
+
+    const outputs: Record<string, unknown> = {};
+    const secretOutputNames: string[] = [];
+    for (const [k, v] of Object.entries(raw)) {
+        if (v === undefined) {
+            continue;
+        }
+        const o = pulumi.output(v) as any;
+        if (await o.isSecret) {
+            secretOutputNames.push(k);
+        }
+        outputs[k] = await o.promise();
+    }
+    return { project: project.name, stack: opts.stack, resources, outputs, secretOutputNames };
+}
+
+/** A stack's config: its real stack file, then override maps in order. */
+export function stackConfig(stack: string, ...overrides: ConfigMap[]): ConfigMap {
+    return overrides.reduce((acc, o) => mergeConfig(acc, o), readConfigFile(stackFile(stack)));
+}
+
+export { ConfigMap, mergeConfig, readConfigFile, stackFile };
