@@ -21,7 +21,7 @@ export = async () => {
     const refs = new Map<string, pulumi.StackReference>();
     const stackRef = (name: string) => {
         if (!refs.has(name)) {
-            refs.set(name, new pulumi.StackReference(`upstream-${refs.size}`, { name }));
+            refs.set(name, new pulumi.StackReference(`upstream-${name.split("/").pop()}`, { name }));
         }
         return refs.get(name)!;
     };
