@@ -3,7 +3,7 @@
  * config → cluster → namespace → release (promoted dev → staging → prod) → exports.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig, SHORT_NAMES } from "./config";
+import { loadConfig } from "./config";
 import { AppNamespace, AppRelease } from "./components/app";
 import { CLUSTER_OUTPUT, createCluster, exportCluster } from "./components/cluster";
 import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, resolveRelease } from "./components/promotion";
@@ -55,7 +55,7 @@ export = async () => {
         promotion: record,
         image: app.image,
         namespace: namespace.name,
-        [CLUSTER_OUTPUT]: cfg.cluster.provider === "stack" ? undefined : exportCluster(cluster),
-        environmentShortName: SHORT_NAMES[cfg.environment],
+        // A borrowed cluster stays published by the stack that owns it.
+        ...(cfg.cluster.provider === "stack" ? {} : { [CLUSTER_OUTPUT]: exportCluster(cluster) }),
     };
 };

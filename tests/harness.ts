@@ -49,3 +49,8 @@ export async function rejects(p: Promise<unknown>, ...fragments: string[]): Prom
 export function cfg(key: string, value: unknown): ConfigMap {
     return { [`delivery:${key}`]: value };
 }
+
+/** An evaluation's outputs in the shape a StackReference to that stack returns. */
+export function asUpstream(ev: Evaluation): Record<string, unknown> {
+    return { ...ev.outputs, __secretOutputNames: ev.secretOutputNames };
+}

@@ -31,7 +31,14 @@ export class SharedCluster extends pulumi.ComponentResource implements Kubernete
 
     constructor(name: string, args: SharedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("delivery:cluster:SharedCluster", name, {}, opts);
-        const published = args.source.requireOutput(CLUSTER_OUTPUT) as pulumi.Output<PublishedCluster>;
+        const published = pulumi.all([args.source.name, args.source.getOutput(CLUSTER_OUTPUT)]).apply(([source, p]) => {
+            if (p === undefined || typeof p !== "object") {
+                throw new pulumi.RunError(
+                    `stack "${pulumi.getStack()}" reuses the cluster of ${source} (${pulumi.getProject()}:cluster.stack), but that stack exports no "${CLUSTER_OUTPUT}" output. ` +
+                    `Deploy it first, or point cluster.stack at a stack that owns a cluster.`);
+            }
+            return p as PublishedCluster;
+        });
         const id = published.apply((p) => p.identity);
         this.clusterName = published.apply((p) => p.name);
         this.kubeconfig = pulumi.secret(published.apply((p) => p.kubeconfig));

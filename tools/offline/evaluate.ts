@@ -129,11 +129,27 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     // The program is the function index.ts exports; each call reads the config set above.
     const program = require(path.join(root, "index.ts")) as () => Promise<Record<string, unknown>>;
     let raw: Record<string, unknown> = {};
-    await pulumi.runtime.runInPulumiStack(async () => {
-        raw = await program();
-        return raw;
+    // Like the language host, a rejection nobody handles (an error thrown inside an apply) ends
+    // the run with that error instead of leaving it waiting on outputs that never resolve.
+    let onRejection: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => {
+        onRejection = reject;
     });
-    await settle(() => resources.length);
+    process.on("unhandledRejection", onRejection);
+    try {
+        await Promise.race([
+            (async () => {
+                await pulumi.runtime.runInPulumiStack(async () => {
+                    raw = await program();
+                    return raw;
+                });
+                await settle(() => resources.length);
+            })(),
+            failed,
+        ]);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
 
     const outputs: Record<string, unknown> = {};
     const secretOutputNames: string[] = [];

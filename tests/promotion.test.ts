@@ -1,0 +1,68 @@
+import { strict as assert } from "assert";
+import { asUpstream, cfg, ofType, one, rejects, runChain, runStack } from "./harness";
+
+const DIGEST = "sha256:" + "ab".repeat(32);
+const DEV = "organization/delivery/dev";
+const STAGING = "organization/delivery/staging";
+
+describe("promotion dev → staging → prod", () => {
+    it("a new dev version moves staging, and prod only once staging has it", async () => {
+        const dev = await runStack("dev", cfg("release", { version: "1.9.0" }));
+        const staging = (await runChain("staging", [], { [DEV]: asUpstream(dev) })).target;
+        assert.equal((staging.outputs.release as { version: string }).version, "1.9.0");
+
+        const prodBefore = await runStack("prod"); // staging as shipped still runs 1.8.3
+        assert.equal((prodBefore.outputs.release as { version: string }).version, "1.8.3");
+        const prodAfter = (await runChain("prod", [], { [STAGING]: asUpstream(staging) })).target;
+        assert.equal((prodAfter.outputs.release as { version: string }).version, "1.9.0");
+        assert.equal(one(prodAfter, "kubernetes:helm.sh/v3:Release").inputs.values.image.tag, "1.9.0");
+    });
+
+    it("an image digest travels with the release and is preferred over the tag", async () => {
+        const dev = await runStack("dev", cfg("release", { version: "1.9.0", imageDigest: DIGEST }));
+        const staging = (await runChain("staging", [], { [DEV]: asUpstream(dev) })).target;
+        assert.equal(staging.outputs.image, `ghcr.io/acme/storefront@${DIGEST}`);
+        assert.equal(one(staging, "kubernetes:helm.sh/v3:Release").inputs.values.image.digest, DIGEST);
+    });
+
+    it("a pin holds prod on a release whatever staging runs, and records why", async () => {
+        const dev = await runStack("dev", cfg("release", { version: "1.9.0" }));
+        const staging = (await runChain("staging", [], { [DEV]: asUpstream(dev) })).target;
+        const reason = "INC-2291: 1.9.0 leaks connections, roll back";
+        const prod = (await runChain("prod", [cfg("pin", { version: "1.8.2", reason })], { [STAGING]: asUpstream(staging) })).target;
+        assert.deepEqual(prod.outputs.promotion, {
+            environment: "production", source: "pin", upstreamStack: STAGING, pinned: true, pinReason: reason,
+            release: { version: "1.8.2", imageTag: "1.8.2", imageDigest: "", chart: "app", chartVersion: "0.3.0" },
+        });
+        assert.equal(one(prod, "kubernetes:helm.sh/v3:Release").inputs.values.image.tag, "1.8.2");
+        assert.equal(ofType(prod, "pulumi:pulumi:StackReference").length, 0, "a pinned stack does not depend on its upstream");
+        const record = one(prod, "kubernetes:core/v1:ConfigMap", "-record").inputs.data;
+        assert.deepEqual([record.pinned, record.pinReason, record.source], ["true", reason, "pin"]);
+    });
+
+    it("removing the pin hands prod back to staging", async () => {
+        const prod = await runStack("prod", cfg("pin", null));
+        assert.equal((prod.outputs.promotion as { source: string }).source, "upstream");
+    });
+
+    it("refuses an upstream that turns out to be a dev stack, whatever its name", async () => {
+        const dev = await runStack("dev");
+        await rejects(runChain("prod", [cfg("promotion", { from: "organization/delivery/blue" })], { "organization/delivery/blue": asUpstream(dev) }),
+            'stack "prod" promotes from organization/delivery/blue (delivery:promotion.from), which is a development stack; production may only take releases from staging');
+    });
+
+    it("fails fast when the upstream stack has no release output", async () => {
+        await rejects(runChain("staging", [], { [DEV]: { environment: "development" } }),
+            'stack "staging" promotes from organization/delivery/dev (delivery:promotion.from), but that stack has no "release" output',
+            "pulumi up -s dev");
+    });
+
+    it("fails when the upstream stack does not exist", async () => {
+        await rejects(runStack("prod", cfg("promotion", { from: "organization/delivery/staging-eu" })), "organization/delivery/staging-eu");
+    });
+
+    it("refuses a local chart whose version differs from the one upstream runs", async () => {
+        const dev = await runStack("dev", cfg("release", { version: "1.9.0", chartVersion: "0.2.0" }));
+        await rejects(runChain("staging", [], { [DEV]: asUpstream(dev) }), "runs chart version 0.2.0, but charts/app here is 0.3.0");
+    });
+});
