@@ -1,12 +1,13 @@
 /**
  * The delivery program: one stack per environment, every difference in Pulumi.<stack>.yaml.
- * config → cluster → namespace → release (promoted dev → staging → prod) → exports.
+ * config → cluster → namespace → secret stores → release (promoted dev → staging → prod) → exports.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
 import { AppNamespace, AppRelease } from "./components/app";
 import { CLUSTER_OUTPUT, createCluster, exportCluster } from "./components/cluster";
 import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, resolveRelease } from "./components/promotion";
+import { SecretStores } from "./components/secrets";
 
 export = async () => {
     const cfg = loadConfig();
@@ -37,6 +38,20 @@ export = async () => {
         labels,
     }, k8s);
 
+    const secrets = new SecretStores(`${cfg.app.name}-secrets`, {
+        secrets: cfg.secrets,
+        environment: cfg.environment,
+        app: cfg.app.name,
+        namespace: cfg.namespace.name,
+        identity: cluster.identity,
+        clusterName: cluster.clusterName,
+        k8sProvider: cluster.provider,
+        labels,
+        tags,
+        vaultToken: cfg.vaultToken,
+        ibmApiKey: cfg.ibmApiKey,
+    }, { dependsOn: [namespace] });
+
     const { release, record } = resolveRelease(cfg, stackRef);
     const app = new AppRelease(cfg.app.name, {
         app: cfg.app,
@@ -46,8 +61,9 @@ export = async () => {
         helm: cfg.helm,
         release,
         record,
+        envFromSecrets: secrets.secretNames,
         labels,
-    }, { ...k8s, dependsOn: [namespace] });
+    }, { ...k8s, dependsOn: [namespace, secrets] });
 
     return {
         [ENVIRONMENT_OUTPUT]: cfg.environment,
@@ -55,6 +71,7 @@ export = async () => {
         promotion: record,
         image: app.image,
         namespace: namespace.name,
+        secretStores: secrets.storeNames,
         // A borrowed cluster stays published by the stack that owns it.
         ...(cfg.cluster.provider === "stack" ? {} : { [CLUSTER_OUTPUT]: exportCluster(cluster) }),
     };

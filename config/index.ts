@@ -8,6 +8,7 @@ import { parseConfig } from "./parse";
 
 export * from "./environment";
 export * from "./model";
+export * from "./secrets";
 export { ConfigValidationError } from "./reader";
 export type { ConfigIssue } from "./reader";
 export type { RawStackConfig } from "./parse";

@@ -3,6 +3,7 @@
  * components receive these plain objects and never read `pulumi.Config` themselves.
  */
 import { Environment } from "./environment";
+import { SecretsConfig } from "./secrets";
 
 export type ClusterProvider = "aws" | "azure" | "gcp" | "existing" | "stack";
 export const CLUSTER_PROVIDERS: readonly ClusterProvider[] = ["aws", "azure", "gcp", "existing", "stack"];
@@ -148,6 +149,11 @@ export interface StackConfig {
     readonly release?: Release;
     readonly promotion: PromotionConfig;
     readonly pin?: PinConfig;
+    readonly secrets: SecretsConfig;
     /** The secret kubeconfig of an existing cluster (`delivery:kubeconfig`), if given. */
     readonly kubeconfig?: string;
+    /** IBM Secrets Manager API key (`delivery:ibmApiKey`, secret), if given. */
+    readonly ibmApiKey?: string;
+    /** Vault token (`delivery:vaultToken`, secret); otherwise the provider reads VAULT_TOKEN. */
+    readonly vaultToken?: string;
 }

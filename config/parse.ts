@@ -9,6 +9,7 @@ import {
     PromotionConfig, Release, ResourceAmounts, StackConfig,
 } from "./model";
 import { ConfigReader, ConfigValidationError, show } from "./reader";
+import { readSecrets } from "./secrets";
 
 /** Kubernetes minor version used when the stack does not set one. */
 export const DEFAULT_KUBERNETES_VERSION = "1.31";
@@ -23,10 +24,11 @@ export const DEFAULT_INGRESS_NAMESPACE = "ingress-nginx";
 export const DEFAULT_HELM_TIMEOUT_SECONDS = 600;
 /** Keys of the project namespace this program reads; anything else is a typo. */
 export const KNOWN_KEYS = [
-    "environment", "cluster", "app", "namespace", "chart", "helm", "release", "promotion", "pin", "kubeconfig",
+    "environment", "cluster", "app", "namespace", "chart", "helm", "release", "promotion", "pin", "secrets",
+    "kubeconfig", "ibmApiKey", "vaultToken",
 ] as const;
 /** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
-export const SECRET_KEYS = ["kubeconfig"] as const;
+export const SECRET_KEYS = ["kubeconfig", "ibmApiKey", "vaultToken"] as const;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -72,13 +74,22 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const release = readRelease(r, v.release, environment);
     const promotion = readPromotion(r, v.promotion, environment, raw.project);
     const pin = readPin(r, v.pin, environment);
+    const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
     checkConsistency(r, app, cluster, namespace);
+    const needsIbmKey = secrets.stores.some((s) => s.provider === "ibm" && s.auth === "apiKey" && s.apiKeySecret === undefined);
+    if (needsIbmKey && v.ibmApiKey === undefined) {
+        r.issue("ibmApiKey", "is required by an IBM store with apiKey auth and no apiKeySecret (set it as a secret)",
+            `pulumi config set --secret ${raw.project}:ibmApiKey <key>`);
+    }
 
     if (r.issues.length > 0) {
         throw new ConfigValidationError(raw.stack, r.issues);
     }
-    const kubeconfig = typeof v.kubeconfig === "string" ? v.kubeconfig : undefined;
-    return { project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, helm, release, promotion, pin, kubeconfig };
+    const text = (x: unknown) => (typeof x === "string" ? x : undefined);
+    return {
+        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, helm, release, promotion, pin, secrets,
+        kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
+    };
 }
 
 function readEnvironment(r: ConfigReader, stack: string, value: unknown): Environment {

@@ -4,10 +4,16 @@ import * as os from "os";
 import * as path from "path";
 import { cfg, ofType, one, rejects, runChain, runStack } from "./harness";
 
-const AZURE = cfg("cluster", {
-    provider: "azure", region: "westeurope", zones: ["1", "2", "3"], nodes: { size: "Standard_D4s_v5" }, resourceGroup: null,
-});
-const GCP = cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"], project: "acme-prod-123", nodes: { size: "e2-standard-4" } });
+const AZURE = {
+    ...cfg("cluster", { provider: "azure", region: "westeurope", zones: ["1", "2", "3"], nodes: { size: "Standard_D4s_v5" }, resourceGroup: null }),
+    ...cfg("secrets", { stores: [{ provider: "azure" }] }),
+};
+const GCP = {
+    ...cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"], project: "acme-prod-123", nodes: { size: "e2-standard-4" } }),
+    ...cfg("secrets", { stores: [{ provider: "gcp" }] }),
+};
+/** Secrets off, for cluster modes tested on their own. */
+const NO_SECRETS = cfg("secrets", null);
 
 describe("clusters per cloud (prod settings, cloud switched by override)", () => {
     describe("AWS (EKS)", () => {
@@ -97,7 +103,7 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
         });
 
         it("a single zone makes a zonal cluster", async () => {
-            const ev = await runStack("dev", cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b"], project: "acme-dev-123", endpoint: { allowedCidrs: ["203.0.113.0/24"] } }));
+            const ev = await runStack("dev", cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b"], project: "acme-dev-123", endpoint: { allowedCidrs: ["203.0.113.0/24"] } }), NO_SECRETS);
             const i = one(ev, "gcp:container/cluster:Cluster").inputs;
             assert.equal(i.location, "europe-west1-b");
             assert.deepEqual(i.masterAuthorizedNetworksConfig.cidrBlocks, [{ cidrBlock: "203.0.113.0/24", displayName: "203.0.113.0/24" }]);
@@ -107,22 +113,22 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
     describe("an existing cluster", () => {
         it("targets the cluster through the secret kubeconfig and context, creating no cloud resources", async () => {
             const ev = await runStack("staging",
-                cfg("cluster", { provider: "existing", context: "platform-staging", region: null, zones: null }),
+                cfg("cluster", { provider: "existing", context: "platform-staging", region: null, zones: null }), NO_SECRETS,
                 cfg("kubeconfig", { secure: "apiVersion: v1\nkind: Config\n" }));
             const provider = one(ev, "pulumi:providers:kubernetes");
             assert.equal(provider.inputs.context, "platform-staging");
             assert.equal(provider.display.kubeconfig, "[secret]", "the kubeconfig stays a secret");
             assert.equal(ev.resources.filter((r) => /^(aws|azure-native|gcp):/.test(r.type)).length, 0);
-            assert.equal(one(ev, "kubernetes:helm.sh/v3:Release").provider.split("::")[3], "delivery-staging-k8s");
+            assert.equal(one(ev, "kubernetes:helm.sh/v3:Release", "storefront-helm").provider.split("::")[3], "delivery-staging-k8s");
         });
 
         it("reads a kubeconfig file given by path, and fails clearly when it is missing", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
             const file = path.join(dir, "config");
             fs.writeFileSync(file, "apiVersion: v1\nkind: Config\n");
-            const ev = await runStack("dev", cfg("cluster", { provider: "existing", kubeconfigPath: file }));
+            const ev = await runStack("dev", cfg("cluster", { provider: "existing", kubeconfigPath: file }), NO_SECRETS);
             assert.equal(one(ev, "pulumi:providers:kubernetes").inputs.kubeconfig, "apiVersion: v1\nkind: Config\n");
-            await rejects(runStack("dev", cfg("cluster", { provider: "existing", kubeconfigPath: path.join(dir, "missing") })),
+            await rejects(runStack("dev", cfg("cluster", { provider: "existing", kubeconfigPath: path.join(dir, "missing") }), NO_SECRETS),
                 "cluster.kubeconfigPath", "does not exist", "stack dev");
         });
     });
@@ -132,10 +138,12 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
             const ev = await runStack("staging", cfg("cluster", { provider: "stack", stack: "organization/delivery/dev" }));
             const refs = ofType(ev, "pulumi:pulumi:StackReference");
             assert.deepEqual(refs.map((r) => r.inputs.name), ["organization/delivery/dev"], "cluster and promotion share the reference");
-            assert.equal(ev.resources.filter((r) => /^(aws|azure-native|gcp):/.test(r.type)).length, 0);
+            assert.equal(ev.resources.filter((r) => /^(aws:(eks|ec2)|azure-native:containerservice|gcp:container)/.test(r.type)).length, 0, "no cluster of its own");
             const provider = one(ev, "pulumi:providers:kubernetes");
+            const trust = JSON.parse(one(ev, "aws:iam/role:Role", "-aws-role").inputs.assumeRolePolicy);
+            assert.match(trust.Statement[0].Principal.Federated, /oidc-provider\/oidc\.eks\.eu-west-1\.amazonaws\.com/, "staging's secret reader trusts dev's cluster OIDC provider");
             assert.match(provider.inputs.kubeconfig, /eks get-token|"delivery-dev"/);
-            assert.equal(one(ev, "kubernetes:core/v1:Namespace").inputs.metadata.name, "storefront-staging");
+            assert.equal(one(ev, "kubernetes:core/v1:Namespace", "storefront-ns").inputs.metadata.name, "storefront-staging");
             assert.equal(ev.outputs.cluster, undefined, "a borrowed cluster is not re-exported");
         });
 

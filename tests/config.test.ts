@@ -138,7 +138,7 @@ describe("configuration", () => {
         });
 
         it("accepts the kubeconfig as a secret", () => {
-            const c = parse("dev", [cfg("cluster", { provider: "existing" }), cfg("kubeconfig", { secure: "apiVersion: v1" })]);
+            const c = parse("dev", [cfg("cluster", { provider: "existing" }), cfg("kubeconfig", { secure: "apiVersion: v1" }), cfg("secrets", null)]);
             assert.equal(c.kubeconfig, "apiVersion: v1");
         });
     });

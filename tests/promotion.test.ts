@@ -15,14 +15,14 @@ describe("promotion dev → staging → prod", () => {
         assert.equal((prodBefore.outputs.release as { version: string }).version, "1.8.3");
         const prodAfter = (await runChain("prod", [], { [STAGING]: asUpstream(staging) })).target;
         assert.equal((prodAfter.outputs.release as { version: string }).version, "1.9.0");
-        assert.equal(one(prodAfter, "kubernetes:helm.sh/v3:Release").inputs.values.image.tag, "1.9.0");
+        assert.equal(one(prodAfter, "kubernetes:helm.sh/v3:Release", "storefront-helm").inputs.values.image.tag, "1.9.0");
     });
 
     it("an image digest travels with the release and is preferred over the tag", async () => {
         const dev = await runStack("dev", cfg("release", { version: "1.9.0", imageDigest: DIGEST }));
         const staging = (await runChain("staging", [], { [DEV]: asUpstream(dev) })).target;
         assert.equal(staging.outputs.image, `ghcr.io/acme/storefront@${DIGEST}`);
-        assert.equal(one(staging, "kubernetes:helm.sh/v3:Release").inputs.values.image.digest, DIGEST);
+        assert.equal(one(staging, "kubernetes:helm.sh/v3:Release", "storefront-helm").inputs.values.image.digest, DIGEST);
     });
 
     it("a pin holds prod on a release whatever staging runs, and records why", async () => {
@@ -34,7 +34,7 @@ describe("promotion dev → staging → prod", () => {
             environment: "production", source: "pin", upstreamStack: STAGING, pinned: true, pinReason: reason,
             release: { version: "1.8.2", imageTag: "1.8.2", imageDigest: "", chart: "app", chartVersion: "0.3.0" },
         });
-        assert.equal(one(prod, "kubernetes:helm.sh/v3:Release").inputs.values.image.tag, "1.8.2");
+        assert.equal(one(prod, "kubernetes:helm.sh/v3:Release", "storefront-helm").inputs.values.image.tag, "1.8.2");
         assert.equal(ofType(prod, "pulumi:pulumi:StackReference").length, 0, "a pinned stack does not depend on its upstream");
         const record = one(prod, "kubernetes:core/v1:ConfigMap", "-record").inputs.data;
         assert.deepEqual([record.pinned, record.pinReason, record.source], ["true", reason, "pin"]);

@@ -5,7 +5,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const EKS = "aws:eks/cluster:Cluster";
 
 function values(ev: Evaluation) {
-    return one(ev, RELEASE).inputs.values;
+    return one(ev, RELEASE, "storefront-helm").inputs.values;
 }
 
 describe("shipped stacks", () => {
@@ -109,7 +109,7 @@ describe("shipped stacks", () => {
         for (const stack of ["dev", "staging", "prod"]) {
             it(`${stack}: namespace with PSA labels, quota, limits, default-deny and the app's allows`, async () => {
                 const ev = { dev, staging, prod }[stack]!;
-                const ns = one(ev, "kubernetes:core/v1:Namespace");
+                const ns = one(ev, "kubernetes:core/v1:Namespace", "storefront-ns");
                 const labels = ns.inputs.metadata.labels;
                 assert.equal(labels["delivery.example.com/environment"], ev.outputs.environment);
                 assert.equal(labels["pod-security.kubernetes.io/enforce"], stack === "dev" ? "baseline" : "restricted");
@@ -123,7 +123,7 @@ describe("shipped stacks", () => {
 
             it(`${stack}: Helm release pinned, atomic, on the cluster's provider, in the app namespace`, () => {
                 const ev = { dev, staging, prod }[stack]!;
-                const rel = one(ev, RELEASE);
+                const rel = one(ev, RELEASE, "storefront-helm");
                 assert.equal(rel.inputs.chart, "./charts/app");
                 assert.equal(rel.inputs.version, "0.3.0");
                 assert.equal(rel.inputs.atomic, true);

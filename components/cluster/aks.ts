@@ -124,6 +124,7 @@ export class AksCluster extends pulumi.ComponentResource implements KubernetesCl
             location: pulumi.output(c.region),
             resourceGroupName,
             azureTenantId: client.tenantId,
+            apiServerUrl: pulumi.all([cluster.fqdn, cluster.privateFQDN]).apply(([fqdn, privateFqdn]) => `https://${privateFqdn || fqdn}:443`),
         };
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }

@@ -157,6 +157,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             location: pulumi.output(c.region),
             resourceGroupName: pulumi.output(""),
             azureTenantId: pulumi.output(""),
+            apiServerUrl: cluster.endpoint,
         };
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }

@@ -153,6 +153,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             location: pulumi.output(location),
             resourceGroupName: pulumi.output(""),
             azureTenantId: pulumi.output(""),
+            apiServerUrl: pulumi.interpolate`https://${cluster.endpoint}`,
         };
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }

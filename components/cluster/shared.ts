@@ -10,7 +10,7 @@ interface PublishedCluster {
     kubeconfig: string;
     identity: {
         kind: IdentityKind; oidcIssuerUrl: string; oidcProviderArn: string; gcpProject: string; workloadPool: string;
-        location: string; resourceGroupName: string; azureTenantId: string;
+        location: string; resourceGroupName: string; azureTenantId: string; apiServerUrl?: string;
     };
 }
 
@@ -52,6 +52,7 @@ export class SharedCluster extends pulumi.ComponentResource implements Kubernete
             location: id.apply((i) => i.location),
             resourceGroupName: id.apply((i) => i.resourceGroupName),
             azureTenantId: id.apply((i) => i.azureTenantId),
+            apiServerUrl: id.apply((i) => i.apiServerUrl ?? ""),
         };
         this.registerOutputs({ clusterName: this.clusterName });
     }

@@ -25,6 +25,8 @@ export interface ClusterIdentity {
     readonly resourceGroupName: pulumi.Output<string>;
     /** Azure: Entra ID tenant of the workload identities. */
     readonly azureTenantId: pulumi.Output<string>;
+    /** URL of the Kubernetes API server (for Vault's token reviews); "" when unknown. */
+    readonly apiServerUrl: pulumi.Output<string>;
 }
 
 /** The small interface every cluster component exposes, whatever the cloud. */
@@ -50,6 +52,7 @@ export interface ClusterExport {
         readonly location: pulumi.Output<string>;
         readonly resourceGroupName: pulumi.Output<string>;
         readonly azureTenantId: pulumi.Output<string>;
+        readonly apiServerUrl: pulumi.Output<string>;
     };
 }
 
@@ -69,6 +72,7 @@ export function noIdentity(oidcIssuerUrl = ""): ClusterIdentity {
         location: empty,
         resourceGroupName: empty,
         azureTenantId: empty,
+        apiServerUrl: empty,
     };
 }
 

@@ -1,0 +1,157 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Environment } from "../../config/environment";
+import {
+    ESO_CHART_REPOSITORY, SEALED_SECRETS_CHART_REPOSITORY, SecretsConfig, StoreConfig,
+} from "../../config/secrets";
+import { ClusterIdentity } from "../cluster/types";
+import { awsStore } from "./aws";
+import { azureStore } from "./azure";
+import { StoreContext, StoreWiring } from "./context";
+import { clusterSecretStore, externalSecret, secretStore } from "./eso-types";
+import { gcpStore } from "./gcp";
+import { ibmStore } from "./ibm";
+import { vaultStore } from "./vault";
+
+export interface SecretStoresArgs {
+    readonly secrets: SecretsConfig;
+    readonly environment: Environment;
+    readonly app: string;
+    /** The application namespace: stores, service account and synced secrets live here. */
+    readonly namespace: string;
+    readonly identity: ClusterIdentity;
+    readonly clusterName: pulumi.Output<string>;
+    readonly k8sProvider: k8s.Provider;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly tags: Readonly<Record<string, string>>;
+    readonly vaultToken?: string;
+    readonly ibmApiKey?: string;
+}
+
+const BUILDERS: { [P in StoreConfig["provider"]]: (ctx: StoreContext, store: Extract<StoreConfig, { provider: P }>) => StoreWiring } = {
+    aws: awsStore,
+    azure: azureStore,
+    gcp: gcpStore,
+    vault: vaultStore,
+    ibm: ibmStore,
+};
+
+function build(ctx: StoreContext, store: StoreConfig): StoreWiring {
+    return (BUILDERS[store.provider] as (c: StoreContext, s: StoreConfig) => StoreWiring)(ctx, store);
+}
+
+/**
+ * The secret-store layer of one environment: the External Secrets operator (own namespace,
+ * pinned chart), one SecretStore per configured provider with its cloud-side identity, a
+ * ClusterSecretStore only where asked (narrowed to listed namespaces), an ExternalSecret per
+ * declared secret, and the Sealed Secrets controller when enabled.
+ */
+export class SecretStores extends pulumi.ComponentResource {
+    /** Kubernetes secrets the app should load (`<app>-<name>`), in declaration order. */
+    readonly secretNames: string[];
+    readonly storeNames: string[];
+
+    constructor(name: string, args: SecretStoresArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("delivery:secrets:SecretStores", name, {}, opts);
+        const s = args.secrets;
+        const k = { parent: this, provider: args.k8sProvider };
+
+        let operator: k8s.helm.v3.Release | undefined;
+        if (s.operator.install && s.stores.length > 0) {
+            const ns = new k8s.core.v1.Namespace(`${name}-eso-ns`, {
+                metadata: { name: s.operator.namespace, labels: { ...args.labels, "pod-security.kubernetes.io/enforce": "restricted" } },
+            }, k);
+            operator = new k8s.helm.v3.Release(`${name}-eso`, {
+                name: "external-secrets",
+                chart: "external-secrets",
+                version: s.operator.chartVersion,
+                repositoryOpts: { repo: ESO_CHART_REPOSITORY },
+                namespace: ns.metadata.name,
+                atomic: true,
+                cleanupOnFail: true,
+                values: { installCRDs: true, replicaCount: args.environment === "production" ? 2 : 1, podDisruptionBudget: { enabled: args.environment === "production" } },
+            }, k);
+        }
+
+        const ctx: StoreContext = {
+            name, parent: this, k8sProvider: args.k8sProvider, environment: args.environment, app: args.app, namespace: args.namespace,
+            serviceAccount: s.serviceAccount, identity: args.identity, clusterName: args.clusterName, tags: args.tags,
+            vaultToken: args.vaultToken, ibmApiKey: args.ibmApiKey, operator,
+        };
+        const wirings = new Map<string, StoreWiring>(s.stores.map((store) => [store.name, build(ctx, store)]));
+
+        const annotations = Object.assign({}, ...[...wirings.values()].map((w) => w.annotations)) as Record<string, pulumi.Input<string>>;
+        const saLabels = Object.assign({ ...args.labels }, ...[...wirings.values()].map((w) => w.labels ?? {})) as Record<string, string>;
+        const sa = s.stores.length === 0 ? undefined : new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+            metadata: { name: s.serviceAccount, namespace: args.namespace, labels: saLabels, annotations },
+            automountServiceAccountToken: false,
+        }, k);
+
+        const after = (w: StoreWiring) => [...w.dependsOn, ...(operator ? [operator] : []), ...(sa ? [sa] : [])];
+        for (const store of s.stores) {
+            const w = wirings.get(store.name)!;
+            secretStore(`${name}-${store.name}-store`, {
+                metadata: { name: store.name, namespace: args.namespace, labels: { ...args.labels } },
+                spec: { provider: w.provider },
+            }, { ...k, dependsOn: after(w) });
+        }
+
+        if (s.clusterStore) {
+            const w = wirings.get(s.clusterStore.store)!;
+            const provider = withServiceAccountNamespace(w.provider, args.namespace);
+            clusterSecretStore(`${name}-cluster-store`, {
+                metadata: { name: `${args.app}-${s.clusterStore.store}`, labels: { ...args.labels } },
+                spec: { provider, conditions: [{ namespaces: [...s.clusterStore.namespaces] }] },
+            }, { ...k, dependsOn: after(w) });
+        }
+
+        this.secretNames = s.secrets.map((d) => `${args.app}-${d.name}`);
+        for (const d of s.secrets) {
+            const w = wirings.get(d.store)!;
+            const key = w.remoteKey(d.remoteKey);
+            externalSecret(`${name}-${d.name}`, {
+                metadata: { name: `${args.app}-${d.name}`, namespace: args.namespace, labels: { ...args.labels } },
+                spec: {
+                    refreshInterval: s.refreshInterval,
+                    secretStoreRef: { name: d.store, kind: "SecretStore" },
+                    target: { name: `${args.app}-${d.name}`, creationPolicy: "Owner", deletionPolicy: "Retain" },
+                    ...(d.property !== undefined
+                        ? { data: [{ secretKey: d.envVar ?? d.property.toUpperCase().replace(/[^A-Z0-9]/g, "_"), remoteRef: { key, property: d.property } }] }
+                        : { dataFrom: [{ extract: { key } }] }),
+                },
+            }, { ...k, dependsOn: after(w) });
+        }
+
+        if (s.sealedSecrets.enabled) {
+            new k8s.helm.v3.Release(`${name}-sealed-secrets`, {
+                name: "sealed-secrets",
+                chart: "sealed-secrets",
+                version: s.sealedSecrets.chartVersion,
+                repositoryOpts: { repo: SEALED_SECRETS_CHART_REPOSITORY },
+                namespace: s.sealedSecrets.namespace,
+                atomic: true,
+                cleanupOnFail: true,
+                // kubeseal's default controller name, so `kubeseal` works without flags.
+                values: { fullnameOverride: "sealed-secrets-controller" },
+            }, k);
+        }
+
+        this.storeNames = s.stores.map((x) => x.name);
+        this.registerOutputs({ secretNames: this.secretNames, storeNames: this.storeNames });
+    }
+}
+
+/** A ClusterSecretStore's service-account reference must say which namespace it lives in. */
+function withServiceAccountNamespace(provider: StoreWiring["provider"], namespace: string): StoreWiring["provider"] {
+    const walk = (value: unknown, key = ""): unknown => {
+        if (value === null || typeof value !== "object" || pulumi.Output.isInstance(value)) {
+            return value;
+        }
+        if (Array.isArray(value)) {
+            return value.map((v) => walk(v));
+        }
+        const copy = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+        return key === "serviceAccountRef" ? { ...copy, namespace } : copy;
+    };
+    return walk(provider) as StoreWiring["provider"];
+}

@@ -1,0 +1,281 @@
+/**
+ * The `delivery:secrets` section: which secret stores a stack uses, the External Secrets
+ * operator and Sealed Secrets controller it installs, and the application's declared secrets.
+ */
+import { Environment, SHORT_NAMES } from "./environment";
+import { ConfigReader, show } from "./reader";
+
+export type SecretProvider = "aws" | "azure" | "gcp" | "vault" | "ibm";
+export const SECRET_PROVIDERS: readonly SecretProvider[] = ["aws", "azure", "gcp", "vault", "ibm"];
+
+/** External Secrets Operator chart; v0.17+ serves the external-secrets.io/v1 API used here. */
+export const DEFAULT_ESO_CHART_VERSION = "2.0.1";
+export const ESO_CHART_REPOSITORY = "https://charts.external-secrets.io";
+export const DEFAULT_SEALED_SECRETS_CHART_VERSION = "2.17.2";
+export const SEALED_SECRETS_CHART_REPOSITORY = "https://bitnami-labs.github.io/sealed-secrets";
+export const DEFAULT_REFRESH_INTERVAL = "1h";
+
+interface StoreBase {
+    /** SecretStore name, referenced by declared secrets. @default the provider name */
+    readonly name: string;
+}
+
+export interface AwsStoreConfig extends StoreBase {
+    readonly provider: "aws";
+    readonly region: string;
+    /** @default "SecretsManager" */
+    readonly service: "SecretsManager" | "ParameterStore";
+    /** Secret-name prefix this environment may read. @default `<env>/<app>/` */
+    readonly prefix: string;
+    /** Customer-managed KMS key the secrets are encrypted with (adds kms:Decrypt). */
+    readonly kmsKeyArn?: string;
+    /** An existing IAM role for the operator (existing clusters without OIDC wiring here). */
+    readonly roleArn?: string;
+}
+
+export interface AzureStoreConfig extends StoreBase {
+    readonly provider: "azure";
+    /** Key Vault URL of an existing vault; without it the program creates one per environment. */
+    readonly vaultUrl?: string;
+    /** Resource group for the vault and identity. @default the cluster's resource group */
+    readonly resourceGroup?: string;
+    /** @default the cluster's region */
+    readonly location?: string;
+    /** Client id of an existing user-assigned identity (skips the identity wiring). */
+    readonly clientId?: string;
+    /** Entra ID tenant; needed with an existing identity. */
+    readonly tenantId?: string;
+}
+
+export interface GcpStoreConfig extends StoreBase {
+    readonly provider: "gcp";
+    /** Project holding the secrets. @default the cluster's project */
+    readonly project?: string;
+    /** Secret-id prefix this environment may read. @default `<env>-<app>-` */
+    readonly prefix: string;
+    /** An existing Google service account (skips creating one). */
+    readonly serviceAccountEmail?: string;
+}
+
+export interface VaultStoreConfig extends StoreBase {
+    readonly provider: "vault";
+    /** Vault address, e.g. https://vault.acme.example:8200 */
+    readonly server: string;
+    /** KV v2 mount of this environment. @default `kv-<env>` */
+    readonly mount: string;
+    /** Use an existing mount instead of creating it. @default false */
+    readonly existingMount: boolean;
+    /** Path inside the mount the app may read. @default the app name */
+    readonly path: string;
+    /** Kubernetes auth mount for this cluster and environment. @default `kubernetes-<cluster>-<env>` */
+    readonly authMount: string;
+    /** API server address Vault uses to review tokens. @default the cluster's endpoint */
+    readonly kubernetesHost?: string;
+}
+
+export interface IbmStoreConfig extends StoreBase {
+    readonly provider: "ibm";
+    /** Secrets Manager instance URL. */
+    readonly serviceUrl: string;
+    /** `apiKey` (from the secret `delivery:ibmApiKey` or an existing Kubernetes secret) or `trustedProfile`. */
+    readonly auth: "apiKey" | "trustedProfile";
+    /** Existing Kubernetes secret holding the API key (instead of `delivery:ibmApiKey`). */
+    readonly apiKeySecret?: { readonly name: string; readonly key: string };
+    /** Trusted profile id (trustedProfile auth). */
+    readonly profile?: string;
+}
+
+export type StoreConfig = AwsStoreConfig | AzureStoreConfig | GcpStoreConfig | VaultStoreConfig | IbmStoreConfig;
+
+export interface DeclaredSecret {
+    /** The Kubernetes secret is `<app>-<name>`; the app loads it with envFrom. */
+    readonly name: string;
+    /** Store (by name) the value comes from. @default the first store */
+    readonly store: string;
+    /** Key in the store, relative to the environment's prefix/path. */
+    readonly remoteKey: string;
+    /** One property of a JSON secret, loaded under `envVar`; without it every property is loaded. */
+    readonly property?: string;
+    /** @default the property name upper-cased */
+    readonly envVar?: string;
+}
+
+export interface SecretsConfig {
+    readonly stores: readonly StoreConfig[];
+    readonly secrets: readonly DeclaredSecret[];
+    /** @default "1h" */
+    readonly refreshInterval: string;
+    readonly operator: { readonly install: boolean; readonly chartVersion: string; readonly namespace: string };
+    /** A ClusterSecretStore (only where asked), narrowed to the listed namespaces. */
+    readonly clusterStore?: { readonly store: string; readonly namespaces: readonly string[] };
+    readonly sealedSecrets: { readonly enabled: boolean; readonly chartVersion: string; readonly namespace: string };
+    /** Service account the stores authenticate as. @default `<app>-secrets` */
+    readonly serviceAccount: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SEMVER = /^\d+\.\d+\.\d+$/;
+const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
+const HTTPS = /^https:\/\/[^\s]+$/;
+
+export function readSecrets(
+    r: ConfigReader, value: unknown, env: Environment, app: string, clusterProvider: string, hasAwsOidc: boolean,
+): SecretsConfig {
+    const short = SHORT_NAMES[env];
+    const o = r.object("secrets", value, "{ stores: [{ provider: aws, region: eu-west-1 }] }");
+    r.unknownKeys("secrets", o, ["stores", "secrets", "refreshInterval", "operator", "clusterStore", "sealedSecrets", "serviceAccount"]);
+
+    const rawStores = o.stores === undefined ? [] : Array.isArray(o.stores) ? o.stores : (r.issue("secrets.stores", `must be a list, got ${show(o.stores)}`, "[{ provider: aws, region: eu-west-1 }]"), []);
+    const stores = rawStores.map((s, i) => readStore(r, `secrets.stores[${i}]`, s, env, app, clusterProvider, hasAwsOidc));
+    const names = stores.map((s) => s.name);
+    names.forEach((n, i) => {
+        if (names.indexOf(n) !== i) {
+            r.issue(`secrets.stores[${i}].name`, `repeats the store name "${n}"; give each store its own name`, `${n}-2`);
+        }
+    });
+
+    const rawSecrets = o.secrets === undefined ? [] : Array.isArray(o.secrets) ? o.secrets : (r.issue("secrets.secrets", `must be a list, got ${show(o.secrets)}`, "[{ name: database, remoteKey: database }]"), []);
+    const secrets = rawSecrets.map((s, i) => {
+        const key = `secrets.secrets[${i}]`;
+        const so = r.object(key, s, "{ name: database, remoteKey: database }");
+        r.unknownKeys(key, so, ["name", "store", "remoteKey", "property", "envVar"]);
+        const store = r.string(`${key}.store`, so.store, { default: names[0] ?? "", example: names[0] ?? "aws" });
+        if (stores.length === 0) {
+            r.issue(key, "declares a secret but secrets.stores is empty", "stores: [{ provider: aws, region: eu-west-1 }]");
+        } else if (!names.includes(store)) {
+            r.issue(`${key}.store`, `names no configured store (stores: ${names.join(", ")}); got ${show(store)}`, names[0]);
+        }
+        return {
+            name: r.string(`${key}.name`, so.name, { pattern: DNS_LABEL, what: "a DNS label", example: "database" }),
+            store,
+            remoteKey: r.string(`${key}.remoteKey`, so.remoteKey, { pattern: /^[A-Za-z0-9][A-Za-z0-9_./-]*$/, what: "a key without a leading slash", example: "database" }),
+            property: r.string(`${key}.property`, so.property, { optional: true, example: "password" }),
+            envVar: r.string(`${key}.envVar`, so.envVar, { optional: true, pattern: /^[A-Z_][A-Z0-9_]*$/, what: "an environment variable name", example: "DATABASE_PASSWORD" }),
+        };
+    });
+
+    const op = r.object("secrets.operator", o.operator, "{ install: true, chartVersion: \"2.0.1\" }");
+    r.unknownKeys("secrets.operator", op, ["install", "chartVersion", "namespace"]);
+    const ss = r.object("secrets.sealedSecrets", o.sealedSecrets, "{ enabled: true }");
+    r.unknownKeys("secrets.sealedSecrets", ss, ["enabled", "chartVersion", "namespace"]);
+
+    let clusterStore: SecretsConfig["clusterStore"];
+    if (o.clusterStore !== undefined) {
+        const cs = r.object("secrets.clusterStore", o.clusterStore, "{ store: vault, namespaces: [storefront-prod] }");
+        r.unknownKeys("secrets.clusterStore", cs, ["store", "namespaces"]);
+        const store = r.string("secrets.clusterStore.store", cs.store, { example: names[0] ?? "vault" });
+        if (!names.includes(store)) {
+            r.issue("secrets.clusterStore.store", `names no configured store (stores: ${names.join(", ") || "none"}); got ${show(store)}`, names[0] ?? "vault");
+        }
+        const namespaces = r.stringList("secrets.clusterStore.namespaces", cs.namespaces, { pattern: DNS_LABEL, what: "a namespace name", example: "[storefront-prod]" });
+        if (namespaces.length === 0) {
+            r.issue("secrets.clusterStore.namespaces", "must list the namespaces that may use the ClusterSecretStore (it is never left open to all)", "[storefront-prod]");
+        }
+        clusterStore = { store, namespaces };
+    }
+
+    return {
+        stores,
+        secrets,
+        refreshInterval: r.string("secrets.refreshInterval", o.refreshInterval, { default: DEFAULT_REFRESH_INTERVAL, pattern: DURATION, what: "a duration like 1h or 15m", example: "1h" }),
+        operator: {
+            install: r.boolean("secrets.operator.install", op.install, { default: stores.length > 0, example: "true" }),
+            chartVersion: r.string("secrets.operator.chartVersion", op.chartVersion, { default: DEFAULT_ESO_CHART_VERSION, pattern: SEMVER, what: "an exact chart version", example: `"${DEFAULT_ESO_CHART_VERSION}"` }),
+            namespace: r.string("secrets.operator.namespace", op.namespace, { default: "external-secrets", pattern: DNS_LABEL, what: "a namespace name", example: "external-secrets" }),
+        },
+        clusterStore,
+        sealedSecrets: {
+            enabled: r.boolean("secrets.sealedSecrets.enabled", ss.enabled, { default: false, example: "true" }),
+            chartVersion: r.string("secrets.sealedSecrets.chartVersion", ss.chartVersion, { default: DEFAULT_SEALED_SECRETS_CHART_VERSION, pattern: SEMVER, what: "an exact chart version", example: `"${DEFAULT_SEALED_SECRETS_CHART_VERSION}"` }),
+            namespace: r.string("secrets.sealedSecrets.namespace", ss.namespace, { default: "kube-system", pattern: DNS_LABEL, what: "a namespace name", example: "kube-system" }),
+        },
+        serviceAccount: r.string("secrets.serviceAccount", o.serviceAccount, { default: `${app}-secrets`, pattern: DNS_LABEL, what: "a service account name", example: `${app}-secrets` }),
+    };
+
+    function readStore(r: ConfigReader, key: string, value: unknown, env: Environment, app: string, clusterProvider: string, hasAwsOidc: boolean): StoreConfig {
+        const so = r.object(key, value, "{ provider: aws, region: eu-west-1 }");
+        const provider = r.string(`${key}.provider`, so.provider, { oneOf: SECRET_PROVIDERS, example: "aws" }) as SecretProvider;
+        const name = r.string(`${key}.name`, so.name, { default: provider, pattern: DNS_LABEL, what: "a DNS label", example: provider });
+        const existingCluster = clusterProvider === "existing";
+        switch (provider) {
+            case "aws": {
+                r.unknownKeys(key, so, ["provider", "name", "region", "service", "prefix", "kmsKeyArn", "roleArn"]);
+                const roleArn = r.string(`${key}.roleArn`, so.roleArn, { optional: true, pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\//, what: "an IAM role ARN", example: "arn:aws:iam::123456789012:role/eso-prod" });
+                if (roleArn === undefined && !(clusterProvider === "aws" || clusterProvider === "stack" || hasAwsOidc)) {
+                    r.issue(`${key}.roleArn`, `is required on ${existingCluster ? "an existing cluster without cluster.oidcProviderArn" : `a cluster of provider ${clusterProvider}`}: there is no AWS OIDC provider to trust`, "arn:aws:iam::123456789012:role/eso-prod");
+                }
+                return {
+                    provider, name, roleArn,
+                    region: r.string(`${key}.region`, so.region, { pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, what: "an AWS region", example: "eu-west-1" }),
+                    service: r.string(`${key}.service`, so.service, { default: "SecretsManager", oneOf: ["SecretsManager", "ParameterStore"], example: "SecretsManager" }) as AwsStoreConfig["service"],
+                    prefix: r.string(`${key}.prefix`, so.prefix, { default: `${env}/${app}/`, pattern: /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\/$/, what: "a path prefix ending in /", example: `${env}/${app}/` }),
+                    kmsKeyArn: r.string(`${key}.kmsKeyArn`, so.kmsKeyArn, { optional: true, pattern: /^arn:aws[a-z-]*:kms:/, what: "a KMS key ARN", example: "arn:aws:kms:eu-west-1:123456789012:key/…" }),
+                };
+            }
+            case "azure": {
+                r.unknownKeys(key, so, ["provider", "name", "vaultUrl", "resourceGroup", "location", "clientId", "tenantId"]);
+                const cfg: AzureStoreConfig = {
+                    provider, name,
+                    vaultUrl: r.string(`${key}.vaultUrl`, so.vaultUrl, { optional: true, pattern: /^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/?$/, what: "a Key Vault URL", example: "https://kv-storefront-prod.vault.azure.net/" }),
+                    resourceGroup: r.string(`${key}.resourceGroup`, so.resourceGroup, { optional: true, example: "rg-delivery-prod" }),
+                    location: r.string(`${key}.location`, so.location, { optional: true, example: "westeurope" }),
+                    clientId: r.string(`${key}.clientId`, so.clientId, { optional: true, example: "11111111-2222-3333-4444-555555555555" }),
+                    tenantId: r.string(`${key}.tenantId`, so.tenantId, { optional: true, example: "11111111-2222-3333-4444-555555555555" }),
+                };
+                if (clusterProvider !== "azure") {
+                    if (cfg.clientId === undefined || cfg.tenantId === undefined || cfg.vaultUrl === undefined) {
+                        r.issue(key, "on a cluster not created here as AKS, needs the existing identity: clientId, tenantId and vaultUrl", "{ provider: azure, vaultUrl: https://kv-app.vault.azure.net/, clientId: …, tenantId: … }");
+                    }
+                }
+                return cfg;
+            }
+            case "gcp": {
+                r.unknownKeys(key, so, ["provider", "name", "project", "prefix", "serviceAccountEmail"]);
+                const cfg: GcpStoreConfig = {
+                    provider, name,
+                    project: r.string(`${key}.project`, so.project, { optional: true, pattern: /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, what: "a GCP project id", example: "acme-prod-123" }),
+                    prefix: r.string(`${key}.prefix`, so.prefix, { default: `${short}-${app}-`, pattern: /^[A-Za-z0-9_-]+$/, what: "a secret-id prefix", example: `${short}-${app}-` }),
+                    serviceAccountEmail: r.string(`${key}.serviceAccountEmail`, so.serviceAccountEmail, { optional: true, pattern: /^[^@\s]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$/, what: "a service account email", example: "eso@acme-prod-123.iam.gserviceaccount.com" }),
+                };
+                if (clusterProvider !== "gcp" && cfg.project === undefined) {
+                    r.issue(`${key}.project`, "is required when the cluster is not a GKE cluster created here", "acme-prod-123");
+                }
+                return cfg;
+            }
+            case "vault": {
+                r.unknownKeys(key, so, ["provider", "name", "server", "mount", "existingMount", "path", "authMount", "kubernetesHost"]);
+                return {
+                    provider, name,
+                    server: r.string(`${key}.server`, so.server, { pattern: HTTPS, what: "an https URL", example: "https://vault.acme.example:8200" }),
+                    mount: r.string(`${key}.mount`, so.mount, { default: `kv-${short}`, pattern: /^[a-z0-9][-a-z0-9_]*$/, what: "a mount path", example: `kv-${short}` }),
+                    existingMount: r.boolean(`${key}.existingMount`, so.existingMount, { default: false, example: "true" }),
+                    path: r.string(`${key}.path`, so.path, { default: app, pattern: /^[a-z0-9][-a-z0-9_/]*$/, what: "a path inside the mount", example: app }),
+                    authMount: r.string(`${key}.authMount`, so.authMount, { default: `kubernetes-${short}`, pattern: /^[a-z0-9][-a-z0-9_]*$/, what: "an auth mount path", example: `kubernetes-${short}` }),
+                    kubernetesHost: r.string(`${key}.kubernetesHost`, so.kubernetesHost, { optional: true, pattern: HTTPS, what: "an https URL", example: "https://api.cluster.acme.example:6443" }),
+                };
+            }
+            case "ibm": {
+                r.unknownKeys(key, so, ["provider", "name", "serviceUrl", "auth", "apiKeySecret", "profile"]);
+                const auth = r.string(`${key}.auth`, so.auth, { default: "apiKey", oneOf: ["apiKey", "trustedProfile"], example: "trustedProfile" }) as IbmStoreConfig["auth"];
+                let apiKeySecret: IbmStoreConfig["apiKeySecret"];
+                if (so.apiKeySecret !== undefined) {
+                    const ks = r.object(`${key}.apiKeySecret`, so.apiKeySecret, "{ name: ibm-sm-api-key, key: apikey }");
+                    apiKeySecret = {
+                        name: r.string(`${key}.apiKeySecret.name`, ks.name, { pattern: DNS_LABEL, what: "a secret name", example: "ibm-sm-api-key" }),
+                        key: r.string(`${key}.apiKeySecret.key`, ks.key, { default: "apikey", example: "apikey" }),
+                    };
+                }
+                const profile = r.string(`${key}.profile`, so.profile, { optional: true, pattern: /^Profile-[0-9a-f-]+$/, what: "a trusted profile id", example: "Profile-0f6b1f3e-…" });
+                if (auth === "trustedProfile" && profile === undefined) {
+                    r.issue(`${key}.profile`, "is required with auth: trustedProfile", "Profile-0f6b1f3e-9c0a-4c7e-8e3e-1f2a3b4c5d6e");
+                }
+                return {
+                    provider, name, auth, apiKeySecret, profile,
+                    serviceUrl: r.string(`${key}.serviceUrl`, so.serviceUrl, { pattern: /^https:\/\/[a-z0-9-]+\.[a-z0-9-]+\.secrets-manager\.appdomain\.cloud$/, what: "a Secrets Manager instance URL", example: "https://1a2b3c4d.eu-de.secrets-manager.appdomain.cloud" }),
+                };
+            }
+            default:
+                return { provider: "aws", name, region: "", service: "SecretsManager", prefix: "" };
+        }
+    }
+}
