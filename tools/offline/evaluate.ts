@@ -147,9 +147,17 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
             })(),
             failed,
         ]);
-    } finally {
+    } catch (e) {
+        // A failed run can leave more rejections in flight; absorb them here so they do not
+        // surface in the next evaluation.
         process.off("unhandledRejection", onRejection);
+        const absorb = () => undefined;
+        process.on("unhandledRejection", absorb);
+        await new Promise((r) => setTimeout(r, 50));
+        process.off("unhandledRejection", absorb);
+        throw e;
     }
+    process.off("unhandledRejection", onRejection);
 
     const outputs: Record<string, unknown> = {};
     const secretOutputNames: string[] = [];
