@@ -28,6 +28,8 @@ export function referencedStacks(stack: string, config: ConfigMap, project: stri
     return [...new Set(refs)];
 }
 
+const upstreamCache = new Map<string, Evaluation>();
+
 export interface ChainResult {
     /** The target stack's evaluation. */
     readonly target: Evaluation;
@@ -62,11 +64,17 @@ export async function evaluateChain(stack: string, config: ConfigMap, extraUpstr
             if (!done[ref]) {
                 const refCfg = readConfigFile(stackFile(refStack));
                 const refUpstream = await upstreamFor(refStack, refCfg, [...seen, refStack]);
-                try {
-                    done[ref] = await evaluateProgram({ stack: refStack, config: refCfg, upstream: refUpstream });
-                } catch (e) {
-                    throw new UpstreamError(ref, e);
+                // An upstream stack evaluated from the same file with the same inputs gives the same
+                // result, so it is evaluated once per process.
+                const key = JSON.stringify([refStack, refCfg, refUpstream]);
+                if (!upstreamCache.has(key)) {
+                    try {
+                        upstreamCache.set(key, await evaluateProgram({ stack: refStack, config: refCfg, upstream: refUpstream }));
+                    } catch (e) {
+                        throw new UpstreamError(ref, e);
+                    }
                 }
+                done[ref] = upstreamCache.get(key)!;
             }
             out[ref] = { ...done[ref].outputs, __secretOutputNames: done[ref].secretOutputNames };
         }

@@ -136,6 +136,12 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
         onRejection = reject;
     });
     process.on("unhandledRejection", onRejection);
+    // The SDK records a stack trace for every resource and promise (source positions, leak
+    // reports); under ts-node each is also source-mapped. That was most of an evaluation's time,
+    // and neither is used offline, so traces stay short and unmapped while the program runs.
+    const { prepareStackTrace, stackTraceLimit } = Error;
+    Reflect.deleteProperty(Error, "prepareStackTrace");
+    Error.stackTraceLimit = 1;
     try {
         await Promise.race([
             (async () => {
@@ -148,6 +154,7 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
             failed,
         ]);
     } catch (e) {
+        Object.assign(Error, { prepareStackTrace, stackTraceLimit });
         // A failed run can leave more rejections in flight; absorb them here so they do not
         // surface in the next evaluation.
         process.off("unhandledRejection", onRejection);
@@ -157,6 +164,7 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
         process.off("unhandledRejection", absorb);
         throw e;
     }
+    Object.assign(Error, { prepareStackTrace, stackTraceLimit });
     process.off("unhandledRejection", onRejection);
 
     const outputs: Record<string, unknown> = {};
