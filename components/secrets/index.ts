@@ -5,13 +5,8 @@ import {
     ESO_CHART_REPOSITORY, SEALED_SECRETS_CHART_REPOSITORY, SecretsConfig, StoreConfig,
 } from "../../config/secrets";
 import { ClusterIdentity } from "../cluster/types";
-import { awsStore } from "./aws";
-import { azureStore } from "./azure";
 import { StoreContext, StoreWiring } from "./context";
 import { clusterSecretStore, externalSecret, secretStore } from "./eso-types";
-import { gcpStore } from "./gcp";
-import { ibmStore } from "./ibm";
-import { vaultStore } from "./vault";
 
 export interface SecretStoresArgs {
     readonly secrets: SecretsConfig;
@@ -28,16 +23,20 @@ export interface SecretStoresArgs {
     readonly ibmApiKey?: string;
 }
 
-const BUILDERS: { [P in StoreConfig["provider"]]: (ctx: StoreContext, store: Extract<StoreConfig, { provider: P }>) => StoreWiring } = {
-    aws: awsStore,
-    azure: azureStore,
-    gcp: gcpStore,
-    vault: vaultStore,
-    ibm: ibmStore,
-};
-
+/** Each provider's module is loaded only when a store of that provider is configured. */
 function build(ctx: StoreContext, store: StoreConfig): StoreWiring {
-    return (BUILDERS[store.provider] as (c: StoreContext, s: StoreConfig) => StoreWiring)(ctx, store);
+    switch (store.provider) {
+        case "aws":
+            return (require("./aws") as typeof import("./aws")).awsStore(ctx, store);
+        case "azure":
+            return (require("./azure") as typeof import("./azure")).azureStore(ctx, store);
+        case "gcp":
+            return (require("./gcp") as typeof import("./gcp")).gcpStore(ctx, store);
+        case "vault":
+            return (require("./vault") as typeof import("./vault")).vaultStore(ctx, store);
+        case "ibm":
+            return (require("./ibm") as typeof import("./ibm")).ibmStore(ctx, store);
+    }
 }
 
 /**

@@ -1,0 +1,170 @@
+/**
+ * npm run bench [-- --runs N] [-- --only typecheck,eval,tests,scaling]
+ *
+ * Prints each figure next to a floor measured in the same run (median of several runs) and the
+ * ratio. Nothing here passes or fails: the figures are for people (README, "Performance").
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+const args = process.argv.slice(2);
+const RUNS = Number(args[args.indexOf("--runs") + 1] || 3) || 3;
+const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : ["typecheck", "eval", "tests", "scaling", "engine"];
+const TS7_DIR = path.join(os.homedir(), ".cache", "delivery-bench", "ts7");
+const TS7_VERSION = "7.0.2";
+
+interface Sample { seconds: number; maxRssMb: number; code: number; stdout: string }
+
+/** Runs a command under /usr/bin/time to get wall time and peak memory. */
+function measure(cmd: string, argv: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): Sample {
+    const r = spawnSync("/usr/bin/time", ["-f", "__TIME__ %e %M", cmd, ...argv], { cwd, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20 });
+    const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr ?? "");
+    if (!m) {
+        throw new Error(`could not time ${cmd} ${argv.join(" ")}: ${r.stderr}`);
+    }
+    return { seconds: Number(m[1]), maxRssMb: Number(m[2]) / 1024, code: r.status ?? -1, stdout: r.stdout };
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function repeat(n: number, f: () => Sample): { seconds: number; maxRssMb: number; samples: Sample[] } {
+    const samples = Array.from({ length: n }, f);
+    return { seconds: median(samples.map((s) => s.seconds)), maxRssMb: Math.max(...samples.map((s) => s.maxRssMb)), samples };
+}
+
+const rows: string[][] = [];
+function row(figure: string, value: string, floor: string, ratio: string, note = ""): void {
+    rows.push([figure, value, floor, ratio, note]);
+    process.stderr.write(`  ${figure}: ${value} (floor ${floor}, ${ratio}) ${note}\n`);
+}
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+/** The provider modules the program imports, so the floor pays for the same declarations. */
+function programImports(): string[] {
+    const files = ["index.ts", ...["config", "components"].flatMap((d) => walk(path.join(ROOT, d)))];
+    const specs = new Set<string>();
+    for (const f of files) {
+        for (const m of fs.readFileSync(path.resolve(ROOT, f), "utf8").matchAll(/from "(@pulumi\/[^"]+)"/g)) {
+            specs.add(m[1]);
+        }
+    }
+    return [...specs].sort();
+}
+
+function walk(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []);
+}
+
+/**
+ * A throwaway project beside the real one (same tsconfig options and node_modules): with
+ * `withImports` it imports every provider module the program imports (the type-check floor),
+ * without it it is an empty program (the evaluation floor).
+ */
+function floorProject(withImports: boolean): string {
+    const dir = fs.mkdtempSync(path.join(ROOT, ".bench-floor-"));
+    const imports = withImports ? programImports() : [];
+    const body = imports.map((spec, i) => `import * as m${i} from "${spec}";`).join("\n") +
+        `\nexport const used = [${imports.map((_, i) => `m${i}`).join(", ")}].length;\n` +
+        `export = async () => ({ used });\n`;
+    fs.writeFileSync(path.join(dir, "index.ts"), body);
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: floor\nruntime: nodejs\n");
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
+    tsconfig.include = ["index.ts"];
+    tsconfig.compilerOptions.types = ["node"];
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+    return dir;
+}
+
+function typecheck(floorDir: string): void {
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const project = repeat(RUNS, () => measure("node", [tsc, "--noEmit", "-p", "tsconfig.json"]));
+    const floor = repeat(RUNS, () => measure("node", [tsc, "--noEmit", "-p", "tsconfig.json"], floorDir));
+    row("type-check (tsc 5.9 --noEmit), time", fmt(project.seconds), fmt(floor.seconds), x(project.seconds, floor.seconds), "target ≤ 1.10×");
+    row("type-check, peak memory", `${project.maxRssMb.toFixed(0)} MB`, `${floor.maxRssMb.toFixed(0)} MB`, x(project.maxRssMb, floor.maxRssMb), "target < 1024 MB");
+
+    // TypeScript 7 (native compiler), installed outside the project: --noEmit only.
+    const ts7 = path.join(TS7_DIR, "node_modules", "typescript", "bin", "tsc");
+    if (!fs.existsSync(ts7)) {
+        fs.mkdirSync(TS7_DIR, { recursive: true });
+        spawnSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", TS7_DIR, `typescript@${TS7_VERSION}`], { stdio: "ignore" });
+    }
+    if (fs.existsSync(ts7)) {
+        const native = repeat(RUNS, () => measure("node", [ts7, "--noEmit", "-p", "tsconfig.json"]));
+        const agrees = native.samples[0].code === project.samples[0].code;
+        row(`type-check (typescript ${TS7_VERSION} native)`, fmt(native.seconds), fmt(project.seconds), x(native.seconds, project.seconds),
+            `${native.maxRssMb.toFixed(0)} MB; exit ${native.samples[0].code} vs ${project.samples[0].code}: ${agrees ? "agrees" : "DISAGREES"}`);
+    } else {
+        row(`type-check (typescript ${TS7_VERSION} native)`, "n/a", "-", "-", "could not install typescript 7");
+    }
+}
+
+/** One cold process: load ts-node and the evaluator, evaluate one stack, exit. */
+function evaluation(floorDir: string): void {
+    const runner = path.join(ROOT, "tools", "offline", "evaluate-once.ts");
+    const cold = (stack: string, root: string) => measure("node", ["-r", "ts-node/register/transpile-only", runner, stack, root]);
+    const floor = repeat(RUNS + 2, () => cold("dev", floorDir));
+    for (const stack of ["dev", "staging", "prod"]) {
+        const s = repeat(RUNS + 2, () => cold(stack, ROOT));
+        row(`evaluate ${stack} (cold process, mocks)`, fmt(s.seconds), fmt(floor.seconds), x(s.seconds, floor.seconds), "target ≤ 1.5×; floor = empty program, same harness");
+    }
+}
+
+function tests(): void {
+    const mocha = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
+    const s = repeat(Math.max(1, RUNS - 1), () => measure("node", [mocha, "--reporter", "dot"]));
+    row("test suite (mocha, unit + policy)", fmt(s.seconds), "15 s", x(s.seconds, 15), `target < 15 s; ${s.maxRssMb.toFixed(0)} MB`);
+}
+
+function scaling(): void {
+    const runner = path.join(ROOT, "tools", "offline", "scale-plan.ts");
+    const r = spawnSync("node", ["-r", "ts-node/register/transpile-only", runner, String(RUNS)], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) {
+        row("plan scaling", "failed", "-", "-", r.stderr.slice(0, 200));
+        return;
+    }
+    const points = JSON.parse(r.stdout) as { entries: number; resources: number; seconds: number }[];
+    const base = points[0];
+    for (const p of points) {
+        const perResource = (p.seconds / p.resources) * 1000;
+        row(`plan + policy, prod with ${p.entries} declared secrets`, fmt(p.seconds), fmt(base.seconds), x(p.seconds, base.seconds),
+            `${p.resources} resources, ${perResource.toFixed(1)} ms/resource`);
+    }
+}
+
+function engine(): void {
+    const bin = path.join(process.env.PULUMI_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "envoy-toolchain"), "bin", "pulumi");
+    if (!fs.existsSync(bin)) {
+        row("real engine (pulumi preview)", "n/a", "-", "-", "toolchain not built (npm run toolchain)");
+        return;
+    }
+    row("real engine (pulumi preview)", "see npm run test:e2e timings", "-", "-", "");
+}
+
+function main(): void {
+    process.stderr.write(`bench: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${RUNS} runs per figure (median)\n`);
+    const importsFloor = floorProject(true);
+    const emptyFloor = floorProject(false);
+    try {
+        if (ONLY.includes("typecheck")) typecheck(importsFloor);
+        if (ONLY.includes("eval")) evaluation(emptyFloor);
+        if (ONLY.includes("tests")) tests();
+        if (ONLY.includes("scaling")) scaling();
+        if (ONLY.includes("engine")) engine();
+    } finally {
+        fs.rmSync(importsFloor, { recursive: true, force: true });
+        fs.rmSync(emptyFloor, { recursive: true, force: true });
+    }
+    const header = ["figure", "value", "floor", "ratio", "note"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+    console.log([line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"));
+}
+
+main();
