@@ -1,15 +1,23 @@
 /**
- * npm run plan -- --stack <name> [--config <overrides.yaml>]... [--json]
+ * npm run plan -- --stack <name> [--config <overrides.yaml>]... [--policy-config <file.json>] [--json]
  *
  * Offline plan: evaluates the program for a stack with its real stack file (plus overrides),
  * after the stacks it promotes from, with cloud calls stubbed, and prints what it would register
- * and its promotion record. Exit codes: 0 ok, 2 invalid configuration.
+ * and its promotion record. Then it runs the policy pack (policy/) on what was registered, at the
+ * stack's enforcement levels (policy/config/<stack>.json unless --policy-config names another),
+ * and prints the violations grouped by level.
+ * Exit codes: 0 no mandatory violation, 1 mandatory policy violation(s), 2 invalid configuration
+ * (stack or policy config).
  */
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluateChain, UpstreamError } from "./offline/chain";
 import { Evaluation, redact, stackConfig } from "./offline/evaluate";
-import { readConfigFile, stackFile } from "./offline/stackfile";
+import {
+    PolicyCheckResult, PolicyConfigError, checkPolicies, loadPolicyConfig, mandatoryViolations, renderPolicyReport, resolveConfigFile,
+} from "./offline/policy-check";
+import { ROOT, readConfigFile, stackFile } from "./offline/stackfile";
 import { summarize } from "./offline/summary";
 
 export const OFFLINE_NOTE =
@@ -19,18 +27,25 @@ export interface PlanArgs {
     readonly stack: string;
     readonly configFiles: string[];
     readonly json: boolean;
+    /** Policy config for the check; default policy/config/<stack>.json when it exists. */
+    readonly policyConfig?: string;
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): PlanArgs {
-    const args: { stack?: string; configFiles: string[]; json: boolean } = { configFiles: [], json: false };
+    const args: { stack?: string; configFiles: string[]; json: boolean; policyConfig?: string } = { configFiles: [], json: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--stack" || a === "-s") {
             args.stack = argv[++i];
         } else if (a === "--config" || a === "-c") {
             args.configFiles.push(argv[++i]);
+        } else if (a === "--policy-config") {
+            args.policyConfig = argv[++i];
+            if (!args.policyConfig) {
+                throw new UsageError("--policy-config needs a file, e.g. policy/config/prod.json");
+            }
         } else if (a === "--json") {
             args.json = true;
         } else {
@@ -40,23 +55,36 @@ export function parseArgs(argv: string[]): PlanArgs {
     if (!args.stack) {
         throw new UsageError("--stack is required (dev, staging or prod)");
     }
-    return { stack: args.stack, configFiles: args.configFiles, json: args.json };
+    return { stack: args.stack, configFiles: args.configFiles, json: args.json, ...(args.policyConfig ? { policyConfig: args.policyConfig } : {}) };
 }
 
 export interface PlanResult {
     readonly stack: string;
     readonly evaluation: Evaluation;
     readonly upstream: string[];
+    /** The policy pack's verdict on what the stack registers. */
+    readonly policy: PolicyCheckResult;
 }
 
-/** Evaluates the stack; throws a RunError/UsageError for bad input. */
+/**
+ * Evaluates the stack and runs the policy pack on it; throws a RunError/UsageError/
+ * PolicyConfigError for bad input (the policy config is checked before anything is evaluated).
+ */
 export async function plan(args: PlanArgs): Promise<PlanResult> {
     if (!fs.existsSync(stackFile(args.stack))) {
         throw new UsageError(`no stack file ${stackFile(args.stack)} for stack "${args.stack}"`);
     }
+    const checkOptions = { stack: args.stack, configFile: args.policyConfig };
+    loadPolicyConfig(resolveConfigFile(checkOptions));
     const overrides = args.configFiles.map((f) => readConfigFile(f));
     const chain = await evaluateChain(args.stack, stackConfig(args.stack, ...overrides));
-    return { stack: args.stack, evaluation: chain.target, upstream: Object.keys(chain.upstream) };
+    const policy = await checkPolicies(chain.target.resources, checkOptions);
+    return { stack: args.stack, evaluation: chain.target, upstream: Object.keys(chain.upstream), policy };
+}
+
+/** 1 when the policy pack reports a mandatory violation, else 0. */
+export function exitCode(p: PlanResult): number {
+    return mandatoryViolations(p.policy).length > 0 ? 1 : 0;
 }
 
 export function visibleOutputs(ev: Evaluation): Record<string, unknown> {
@@ -91,6 +119,7 @@ export function renderText(p: PlanResult): string {
             lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
         }
     }
+    lines.push("", renderPolicyReport(p.policy));
     return lines.join("\n");
 }
 
@@ -103,12 +132,16 @@ export function renderJson(p: PlanResult): string {
         upstream: p.upstream,
         resources: ev.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, protect: r.protect, inputs: r.display })),
         outputs: visibleOutputs(ev),
+        policyPack: { ...p.policy.pack, config: p.policy.configFile ? path.relative(ROOT, p.policy.configFile) : null },
+        violations: p.policy.violations.map((v) => ({
+            policy: v.policy, level: v.level, severity: v.severity, resourceType: v.resourceType, resourceName: v.resourceName, message: v.message,
+        })),
     }, null, 2);
 }
 
 /** Maps a failure to the message and exit code the CLI reports. */
 export function failure(e: unknown): { code: number; message: string } {
-    if (e instanceof UsageError || e instanceof pulumi.RunError || e instanceof UpstreamError) {
+    if (e instanceof UsageError || e instanceof pulumi.RunError || e instanceof UpstreamError || e instanceof PolicyConfigError) {
         return { code: 2, message: e.message };
     }
     if (e instanceof Error && e.name === "ConfigValidationError") {
@@ -117,16 +150,25 @@ export function failure(e: unknown): { code: number; message: string } {
     return { code: 70, message: e instanceof Error ? e.stack ?? e.message : String(e) };
 }
 
-async function main(): Promise<number> {
+export interface Output {
+    write(text: string): unknown;
+}
+
+/** The command: parses `argv`, plans, prints, and returns the exit code (0, 1, 2, or 70 for a bug). */
+export async function main(argv: string[] = process.argv.slice(2), stdout: Output = process.stdout, stderr: Output = process.stderr): Promise<number> {
     let args: PlanArgs;
     try {
-        args = parseArgs(process.argv.slice(2));
+        args = parseArgs(argv);
         const result = await plan(args);
-        process.stdout.write(`${args.json ? renderJson(result) : renderText(result)}\n`);
-        return 0;
+        stdout.write(`${args.json ? renderJson(result) : renderText(result)}\n`);
+        const code = exitCode(result);
+        if (code !== 0) {
+            stderr.write(`plan failed: ${mandatoryViolations(result.policy).length} mandatory policy violation(s): ${[...new Set(mandatoryViolations(result.policy).map((v) => v.policy))].join(", ")}\n`);
+        }
+        return code;
     } catch (e) {
         const f = failure(e);
-        process.stderr.write(`plan failed: ${f.message}\n`);
+        stderr.write(`plan failed: ${f.message}\n`);
         return f.code;
     }
 }

@@ -1,0 +1,101 @@
+/**
+ * The delivery policy pack: its name, version and every policy, in the order they are reported.
+ * Importing this module has no side effects; `index.ts` serves these policies to the Pulumi CLI,
+ * and the offline check (tools/offline/policy-check.ts) and the tests run the same objects.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { DeliveryPolicy } from "./lib/define";
+import { clusterAuditLogging } from "./policies/cluster-audit-logging";
+import { clusterAutoUpgrade } from "./policies/cluster-auto-upgrade";
+import { clusterDeletionProtection } from "./policies/cluster-deletion-protection";
+import { clusterEndpointAllowlist } from "./policies/cluster-endpoint-allowlist";
+import { clusterLegacyAuth } from "./policies/cluster-legacy-auth";
+import { clusterSecretsEncryption } from "./policies/cluster-secrets-encryption";
+import { clusterVersionFloor } from "./policies/cluster-version-floor";
+import { clusterWorkloadIdentity } from "./policies/cluster-workload-identity";
+import { clusterZoneRedundancy } from "./policies/cluster-zone-redundancy";
+import { clusterrolebindingClusterAdmin } from "./policies/clusterrolebinding-cluster-admin";
+import { clustersecretstoreNamespaceConditions } from "./policies/clustersecretstore-namespace-conditions";
+import { externalsecretScopedFind } from "./policies/externalsecret-scoped-find";
+import { helmReleaseChartPinned } from "./policies/helm-release-chart-pinned";
+import { ingressTls } from "./policies/ingress-tls";
+import { namespaceDefaultDeny } from "./policies/namespace-default-deny";
+import { namespacePodSecurity } from "./policies/namespace-pod-security";
+import { namespaceResourceQuota } from "./policies/namespace-resource-quota";
+import { nodepoolAutoUpgrade } from "./policies/nodepool-auto-upgrade";
+import { nodepoolMinimumSize } from "./policies/nodepool-minimum-size";
+import { secretstoreWorkloadIdentity } from "./policies/secretstore-workload-identity";
+import { servicePublicExposure } from "./policies/service-public-exposure";
+import { stackPolicyConfigEnvironment } from "./policies/stack-policy-config-environment";
+import { stackPromotionFromStaging } from "./policies/stack-promotion-from-staging";
+import { stackreferencePromotionSource } from "./policies/stackreference-promotion-source";
+import { workloadDisruptionBudget } from "./policies/workload-disruption-budget";
+import { workloadHealthProbes } from "./policies/workload-health-probes";
+import { workloadHostNamespaces } from "./policies/workload-host-namespaces";
+import { workloadImagePinned } from "./policies/workload-image-pinned";
+import { workloadImageRegistry } from "./policies/workload-image-registry";
+import { workloadPlaintextSecrets } from "./policies/workload-plaintext-secrets";
+import { workloadPrivilegeEscalation } from "./policies/workload-privilege-escalation";
+import { workloadPrivileged } from "./policies/workload-privileged";
+import { workloadReadOnlyRootFilesystem } from "./policies/workload-read-only-root-filesystem";
+import { workloadRunAsNonRoot } from "./policies/workload-run-as-non-root";
+import { workloadReplicasMinimum } from "./policies/workload-replicas-minimum";
+import { workloadResourceLimits } from "./policies/workload-resource-limits";
+import { workloadZoneSpread } from "./policies/workload-zone-spread";
+
+export { DeliveryPolicy };
+
+export const PACK_NAME = "delivery-guardrails";
+/** The version in policy/package.json (PolicyPack reads the same file when the CLI runs it). */
+export const PACK_VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, "package.json"), "utf8")).version;
+export const PACK_DESCRIPTION =
+    "Blocks unsafe production settings of the delivery program (clusters, workloads, namespaces, secret stores, promotion); advisory in dev and staging.";
+
+export const policies: readonly DeliveryPolicy[] = [
+    // Clusters
+    clusterEndpointAllowlist,
+    clusterSecretsEncryption,
+    clusterAuditLogging,
+    clusterVersionFloor,
+    clusterAutoUpgrade,
+    nodepoolAutoUpgrade,
+    clusterWorkloadIdentity,
+    clusterLegacyAuth,
+    nodepoolMinimumSize,
+    clusterZoneRedundancy,
+    clusterDeletionProtection,
+    // Workloads and the Helm release
+    workloadReplicasMinimum,
+    workloadDisruptionBudget,
+    workloadResourceLimits,
+    workloadImagePinned,
+    workloadImageRegistry,
+    helmReleaseChartPinned,
+    workloadPrivileged,
+    workloadHostNamespaces,
+    workloadPrivilegeEscalation,
+    workloadRunAsNonRoot,
+    workloadReadOnlyRootFilesystem,
+    workloadHealthProbes,
+    workloadZoneSpread,
+    servicePublicExposure,
+    ingressTls,
+    workloadPlaintextSecrets,
+    // Namespaces, isolation and secret stores
+    namespaceResourceQuota,
+    namespaceDefaultDeny,
+    namespacePodSecurity,
+    clustersecretstoreNamespaceConditions,
+    secretstoreWorkloadIdentity,
+    externalsecretScopedFind,
+    clusterrolebindingClusterAdmin,
+    // Promotion and the pack's own configuration
+    stackreferencePromotionSource,
+    stackPromotionFromStaging,
+    stackPolicyConfigEnvironment,
+];
+
+export function policyByName(name: string): DeliveryPolicy | undefined {
+    return policies.find((p) => p.name === name);
+}

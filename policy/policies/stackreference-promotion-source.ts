@@ -1,0 +1,29 @@
+import { resourcePolicy } from "../lib/define";
+import { environmentFromStackName } from "../lib/environment";
+import { read } from "../lib/props";
+import { STACK_REFERENCE } from "../lib/types";
+
+/** Production reads nothing from development stacks. */
+export const stackreferencePromotionSource = resourcePolicy({
+    name: "stackreference-promotion-source",
+    description: "A production stack references only staging or production stacks (its promotion source is staging; a shared cluster must be production's own), never a development stack or one whose name does not say its environment.",
+    severity: "critical",
+    topics: ["promotion"],
+    scope: "production",
+    blocks: "production StackReferences to development stacks or to stacks whose name names no environment",
+    remedy: "promote from staging (delivery:promotion.from: <org>/delivery/staging) and run production on its own cluster",
+    resourceTypes: [STACK_REFERENCE],
+    validate: ({ name, props, report }) => {
+        const target = read(props, "name");
+        if (typeof target !== "string") {
+            return;
+        }
+        const env = environmentFromStackName(target);
+        if (env === "development") {
+            report(`StackReference ${name} makes production depend on ${target}, a development stack (dev → staging → prod only)`);
+        } else if (env === undefined) {
+            report(`StackReference ${name} points at ${target}, whose name does not say its environment, so production's source cannot be verified`,
+                "reference the staging stack by a name that says so (…/staging), or a production stack");
+        }
+    },
+});

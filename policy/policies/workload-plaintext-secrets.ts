@@ -1,0 +1,54 @@
+import { resourcePolicy } from "../lib/define";
+import { findKeys, list, peek, read } from "../lib/props";
+import { isLiteralSecretValue, isSecretName, secretShape } from "../lib/secrets";
+import { CONFIG_MAP, HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { containersOf, describeRelease, describeWorkload, findInValues, podSpecOf } from "../lib/workloads";
+
+/** Why a literal looks like a secret: its name, or its shape. */
+function why(name: string, value: unknown): string | undefined {
+    if (!isLiteralSecretValue(value)) {
+        return undefined;
+    }
+    const shape = secretShape(value);
+    if (shape) {
+        return `holds what looks like ${shape}`;
+    }
+    return isSecretName(name) ? "holds a literal value under a secret-sounding name" : undefined;
+}
+
+/** Secrets reach workloads from a secret store, never as literals in values, env vars or ConfigMaps. */
+export const workloadPlaintextSecrets = resourcePolicy({
+    name: "workload-plaintext-secrets",
+    description: "No literal secret (password, token, API key, private key, credentials in a URL) in Helm values, container env vars or ConfigMaps.",
+    severity: "critical",
+    topics: ["secrets", "workloads"],
+    scope: "all",
+    blocks: "secret-looking literals in Helm values, env vars or ConfigMap data",
+    remedy: "keep the value in the secret store and load it through delivery:secrets (an ExternalSecret the app reads with envFrom), then remove it from delivery:app.env",
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES, CONFIG_MAP],
+    appliesTo: (t) => isWorkload(t) || isHelm(t) || t === CONFIG_MAP,
+    validate: ({ type, name, props, report }) => {
+        if (isHelm(type)) {
+            for (const f of findInValues(props, (k, v) => why(k, v) !== undefined)) {
+                report(`${describeRelease(name, props)}: ${f.path} ${why(f.key, f.value)}`);
+            }
+            return;
+        }
+        if (type === CONFIG_MAP) {
+            for (const f of findKeys(read(props, "data"), (k, v) => why(k, v) !== undefined, "data")) {
+                report(`ConfigMap ${name}: ${f.path} ${why(f.key, f.value)}`, "move the value into a Secret fed by the secret store (delivery:secrets)");
+            }
+            return;
+        }
+        for (const c of containersOf(podSpecOf(type, props))) {
+            for (const e of list(c.spec, "env")) {
+                const envName = String(peek(e, "name") ?? "");
+                const reason = why(envName, peek(e, "value"));
+                if (reason) {
+                    report(`${describeWorkload(type, name)} ${c.label}: env ${envName} ${reason}`,
+                        "read it with valueFrom.secretKeyRef (or envFrom a Secret written by External Secrets)");
+                }
+            }
+        }
+    },
+});

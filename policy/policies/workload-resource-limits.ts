@@ -1,0 +1,48 @@
+import { resourcePolicy } from "../lib/define";
+import { platformCharts } from "../lib/params";
+import { isSet } from "../lib/props";
+import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { containersOf, describeRelease, describeWorkload, isPlatformRelease, podSpecOf, valuesOf } from "../lib/workloads";
+
+export interface Params {
+    readonly platformCharts: string[];
+}
+
+const AMOUNTS = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"];
+
+function missing(resources: unknown): string[] {
+    return AMOUNTS.filter((a) => !isSet(resources, ...a.split(".")));
+}
+
+/** Every container declares what it needs and what it may use. */
+export const workloadResourceLimits = resourcePolicy<Params>({
+    name: "workload-resource-limits",
+    description: "Containers set CPU and memory requests and limits, so the scheduler can place them and one pod cannot starve the node.",
+    severity: "medium",
+    topics: ["workloads", "capacity"],
+    scope: "all",
+    blocks: "containers (or app Helm values) without CPU/memory requests and limits",
+    remedy: "set delivery:app.resources.requests and delivery:app.resources.limits (cpu and memory)",
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    params: { platformCharts: platformCharts() },
+    validate: ({ args, type, name, props, config, report }) => {
+        if (isHelm(type)) {
+            if (isPlatformRelease(props, config.platformCharts)) {
+                return args.notApplicable(`${name} installs a platform chart`);
+            }
+            const gaps = missing(valuesOf(props).resources);
+            if (gaps.length > 0) {
+                report(`${describeRelease(name, props)} sets no ${gaps.map((g) => `values.resources.${g}`).join(", ")}`);
+            }
+            return;
+        }
+        for (const c of containersOf(podSpecOf(type, props))) {
+            const gaps = missing(c.spec.resources);
+            if (gaps.length > 0) {
+                report(`${describeWorkload(type, name)} ${c.label} sets no resources.${gaps.join(", resources.")}`,
+                    "set resources.requests and resources.limits (cpu and memory) on every container");
+            }
+        }
+    },
+});

@@ -1,0 +1,123 @@
+/**
+ * The pack on the real program under Pulumi's mock runtime: the shipped stacks pass, and each
+ * unsafe variant of prod (tests/fixtures/unsafe/*.yaml, override files in the stack-file format,
+ * the same files `npm run plan -- --config` reads) fails with the policy that guards it, while the
+ * same variant on dev gives advisories only. Upstream stacks are evaluated once and passed in.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { Evaluation } from "../../tools/offline/evaluate";
+import { PolicyCheckResult, checkPolicies, mandatoryViolations, policyConfigFile } from "../../tools/offline/policy-check";
+import { readConfigFile } from "../../tools/offline/stackfile";
+import { exitCode, main } from "../../tools/plan";
+import { asUpstream, rejects, runChain } from "../harness";
+
+const DEV = "organization/delivery/dev";
+const STAGING = "organization/delivery/staging";
+const UNSAFE = path.resolve(__dirname, "..", "fixtures", "unsafe");
+
+interface Variant {
+    readonly file: string;
+    /** Exactly the policies that must fail on prod (all mandatory). */
+    readonly prod: readonly string[];
+    /** The advisories the same override gives on dev (production-only policies stay silent there). */
+    readonly dev?: readonly string[];
+    /** Set when the variant cannot exist on dev: the config error that refuses it there. */
+    readonly refusedOnDev?: string;
+}
+
+const VARIANTS: readonly Variant[] = [
+    { file: "one-replica.yaml", prod: ["workload-replicas-minimum", "workload-disruption-budget"], dev: [] },
+    { file: "public-endpoint.yaml", prod: ["cluster-endpoint-allowlist"], dev: [] }, // dev keeps its own allow-list
+    { file: "endpoint-outside-allowlist.yaml", prod: ["cluster-endpoint-allowlist"], dev: ["cluster-endpoint-allowlist"] },
+    { file: "no-kms.yaml", prod: ["cluster-secrets-encryption"], dev: ["cluster-secrets-encryption"] },
+    { file: "latest-tag.yaml", prod: ["workload-image-pinned"], refusedOnDev: "delivery:pin: is not used on development stacks" },
+    { file: "prod-on-dev-cluster.yaml", prod: ["stackreference-promotion-source"], refusedOnDev: 'unknown stack "organization/delivery/dev"' },
+    { file: "plaintext-secret.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
+    { file: "unprotected-cluster.yaml", prod: ["cluster-deletion-protection"], dev: [] },
+    { file: "no-audit-logging.yaml", prod: ["cluster-audit-logging"], dev: ["cluster-audit-logging"] },
+    { file: "no-auto-upgrade.yaml", prod: ["cluster-auto-upgrade", "nodepool-auto-upgrade"], dev: ["cluster-auto-upgrade", "nodepool-auto-upgrade"] },
+    { file: "old-kubernetes.yaml", prod: ["cluster-version-floor"], dev: ["cluster-version-floor"] },
+    { file: "single-zone.yaml", prod: ["cluster-zone-redundancy"], dev: [] },
+    { file: "small-node-pool.yaml", prod: ["nodepool-minimum-size"], dev: [] },
+    { file: "baseline-pod-security.yaml", prod: ["namespace-pod-security"], dev: [] },
+    { file: "foreign-registry.yaml", prod: ["workload-image-registry"], dev: ["workload-image-registry"] },
+    { file: "plain-http-ingress.yaml", prod: ["ingress-tls"], dev: [] },
+];
+
+const policiesOf = (r: PolicyCheckResult, level: "mandatory" | "advisory") =>
+    [...new Set(r.violations.filter((v) => v.level === level).map((v) => v.policy))].sort();
+
+describe("policy pack on the program (mock runtime)", () => {
+    const shipped: Record<string, Evaluation> = {};
+    let upstream: Record<string, Record<string, unknown>>;
+
+    before(async () => {
+        shipped.dev = (await runChain("dev")).target;
+        shipped.staging = (await runChain("staging", [], { [DEV]: asUpstream(shipped.dev) })).target;
+        upstream = { [DEV]: asUpstream(shipped.dev), [STAGING]: asUpstream(shipped.staging) };
+        shipped.prod = (await runChain("prod", [], upstream)).target;
+    });
+
+    describe("shipped stacks, each with its own policy config", () => {
+        for (const stack of ["dev", "staging", "prod"]) {
+            it(`${stack}: no violation at all`, async () => {
+                const r = await checkPolicies(shipped[stack].resources, { stack });
+                assert.equal(r.configFile, policyConfigFile(stack));
+                assert.deepEqual(r.violations, []);
+                assert.equal(exitCode({ stack, evaluation: shipped[stack], upstream: [], policy: r }), 0);
+            });
+        }
+
+        it("prod reviewed with dev.json fails on the guard, whatever dev.json makes advisory", async () => {
+            const r = await checkPolicies(shipped.prod.resources, { stack: "prod", configFile: policyConfigFile("dev") });
+            assert.deepEqual(mandatoryViolations(r).map((v) => v.policy), ["stack-policy-config-environment"]);
+        });
+    });
+
+    describe("unsafe variants of prod", () => {
+        for (const v of VARIANTS) {
+            it(`${v.file}: prod fails with ${v.prod.join(", ")}`, async () => {
+                const ev = (await runChain("prod", [readConfigFile(path.join(UNSAFE, v.file))], upstream)).target;
+                const r = await checkPolicies(ev.resources, { stack: "prod" });
+                assert.deepEqual(policiesOf(r, "mandatory"), [...v.prod].sort(), JSON.stringify(r.violations, null, 1));
+                assert.deepEqual(policiesOf(r, "advisory"), []);
+            });
+
+            it(`${v.file}: dev gives advisories only`, async () => {
+                const overrides = [readConfigFile(path.join(UNSAFE, v.file))];
+                if (v.refusedOnDev) {
+                    await rejects(runChain("dev", overrides), v.refusedOnDev);
+                    return;
+                }
+                const ev = (await runChain("dev", overrides)).target;
+                const r = await checkPolicies(ev.resources, { stack: "dev" });
+                assert.deepEqual(mandatoryViolations(r), []);
+                assert.deepEqual(policiesOf(r, "advisory"), [...(v.dev ?? [])].sort());
+            });
+        }
+    });
+
+    describe("npm run plan", () => {
+        it("exits 1 on an unsafe variant and names the policy (text on stderr, violations in --json)", async () => {
+            let stdout = "";
+            let stderr = "";
+            const code = await main(["--stack", "prod", "--config", path.join(UNSAFE, "no-kms.yaml"), "--json"],
+                { write: (t: string) => (stdout += t) }, { write: (t: string) => (stderr += t) });
+            assert.equal(code, 1);
+            assert.equal(stderr, "plan failed: 1 mandatory policy violation(s): cluster-secrets-encryption\n");
+            const out = JSON.parse(stdout) as { violations: { policy: string; level: string; resourceType: string; resourceName: string; message: string }[]; policyPack: { config: string } };
+            assert.deepEqual(out.violations.map((x) => [x.policy, x.level, x.resourceType, x.resourceName]),
+                [["cluster-secrets-encryption", "mandatory", "aws:eks/cluster:Cluster", "delivery-prod-eks"]]);
+            assert.match(out.violations[0].message, /has no encryptionConfig: .* Remedy: set delivery:cluster\.encryption\.kms: true/);
+            assert.equal(out.policyPack.config, "policy/config/prod.json");
+        });
+
+        it("exits 2 on an invalid policy config, before evaluating anything", async () => {
+            let stderr = "";
+            const code = await main(["--stack", "prod", "--policy-config", path.join(UNSAFE, "one-replica.yaml")], { write: () => true }, { write: (t: string) => (stderr += t) });
+            assert.equal(code, 2);
+            assert.match(stderr, /^plan failed: Invalid policy config .*one-replica\.yaml \(1 problem\):\n {2}- not valid JSON/);
+        });
+    });
+});
