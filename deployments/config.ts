@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader, ConfigValidationError } from "../config/reader";
+import { readRuntimeConfig } from "../config/runtime";
 
 /** Who reacts to pull requests and merges to the branch. */
 export type GitEvents = "github-actions" | "pulumi-deployments";
@@ -225,30 +226,11 @@ function readGcp(r: ConfigReader, key: string, value: unknown): GcpOidc | undefi
     };
 }
 
-function decode(text: string): unknown {
-    const t = text.trim();
-    if (t.startsWith("{") || t.startsWith("[")) {
-        try {
-            return JSON.parse(t);
-        } catch {
-            return text;
-        }
-    }
-    return text;
-}
-
 /** Reads and validates this stack's configuration from the Pulumi runtime. */
 export function loadDeploymentsConfig(): DeploymentsConfig {
-    const project = pulumi.getProject();
-    const prefix = `${project}:`;
-    const values: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (key.startsWith(prefix)) {
-            values[key.slice(prefix.length)] = decode(value);
-        }
-    }
+    const { project, stack, values } = readRuntimeConfig();
     try {
-        return parseDeploymentsConfig({ project, stack: pulumi.getStack(), values, defaultOrganization: pulumi.getOrganization() });
+        return parseDeploymentsConfig({ project, stack, values, defaultOrganization: pulumi.getOrganization() });
     } catch (e) {
         if (e instanceof ConfigValidationError) {
             throw new pulumi.RunError(e.message);
