@@ -6,6 +6,7 @@
 #     bin/pulumi, bin/pulumi-language-nodejs,
 #     bin/etcd, bin/kube-apiserver, bin/kubectl, bin/kube-controller-manager
 #     plugins/resource-kubernetes-v<ver>/pulumi-resource-kubernetes
+#     fixtures/eso-crds/*.yaml (External Secrets Operator CRDs for the local cluster)
 #     gomod/ gocache/   (GOMODCACHE / GOCACHE used by these builds)
 #     stamps/           (one file per piece: what was built; a match skips the build)
 #
@@ -18,9 +19,10 @@
 #   toolchain/build.sh prune          delete GOMODCACHE/GOCACHE/staging (GBs); the
 #                                     binaries and stamps stay, so re-runs still skip
 #
-# Pieces: pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager
-#         ("pulumi-engine" = the first three, "cluster" = the last three;
-#          kube = kube-apiserver + kubectl).
+# Pieces: pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager eso-crds
+#         ("pulumi-engine" = the first three, "cluster" = the last four;
+#          kube = kube-apiserver + kubectl; eso-crds = the CRDs of the External
+#          Secrets Operator, taken from its Go module and checked against a pinned sum).
 #
 # Re-running is cheap: a piece whose binaries exist and whose stamp matches is
 # skipped in well under a second. See toolchain/BUILD-NOTES.md for timings.
@@ -43,6 +45,12 @@ K8S_PROVIDER_VERSION=4.34.2
 K8S_PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
 ETCD_VERSION=v3.6.16                    # pinned in toolchain/etcd/go.mod
 KUBE_VERSION=v1.35.4                    # pinned in toolchain/kubernetes/go.mod
+# The External Secrets Operator's CRDs (v1 API) for the local cluster, where the
+# operator itself is not installed. The module zip is checked against this sum.
+ESO_MODULE=github.com/external-secrets/external-secrets
+ESO_VERSION=v1.3.2
+ESO_SUM="h1:u2J8RjlHIeF0oZCqtl92adI/uZWUwOesJIDkfql6LqQ="
+ESO_CRDS="secretstores clustersecretstores externalsecrets"
 
 PARALLEL="${TOOLCHAIN_BUILD_P:-2}"
 
@@ -55,7 +63,7 @@ export GOTOOLCHAIN=local
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
-all_pieces=(pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager)
+all_pieces=(pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager eso-crds)
 
 link_plugins() {
 	local home="${1:-${PULUMI_HOME:-$HOME/.pulumi}}"
@@ -84,6 +92,7 @@ stamp_key() {
 		go env GOVERSION GOOS GOARCH
 		echo "GOFLAGS=$GOFLAGS CGO_ENABLED=$CGO_ENABLED"
 		echo "pulumi=$PULUMI_VERSION k8s-provider=$K8S_PROVIDER_VERSION etcd=$ETCD_VERSION kube=$KUBE_VERSION"
+		[ "$piece" != eso-crds ] || echo "eso=$ESO_MODULE@$ESO_VERSION $ESO_SUM $ESO_CRDS"
 		declare -f "build_${piece//-/_}"
 		case "$piece" in kube | kube-controller-manager) declare -f kube_build ;; esac
 		local d
@@ -98,7 +107,9 @@ up_to_date() {
 	local piece="$1" key="$2"; shift 2
 	[ -f "$STAMPS/$piece" ] && [ "$(cat "$STAMPS/$piece")" = "$key" ] || return 1
 	local f
-	for f in "$@"; do [ -x "$f" ] || return 1; done
+	for f in "$@"; do
+		case "$f" in *.yaml) [ -s "$f" ] ;; *) [ -x "$f" ] ;; esac || return 1
+	done
 }
 
 ldflags_pulumi="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
@@ -164,6 +175,20 @@ kube_build() { # BINARY... : build k8s.io/kubernetes/cmd/BINARY into $BIN
 
 build_kube() { kube_build kube-apiserver kubectl; }
 
+build_eso_crds() {
+	local json moddir sum out="$DIR/fixtures/eso-crds" c
+	json="$(cd "$SRC" && go mod download -json "$ESO_MODULE@$ESO_VERSION")"
+	moddir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$json")"
+	sum="$(sed -n 's/^[[:space:]]*"Sum": "\(.*\)",\{0,1\}$/\1/p' <<<"$json")"
+	[ "$sum" = "$ESO_SUM" ] || { log "$ESO_MODULE@$ESO_VERSION: sum $sum, expected $ESO_SUM"; return 1; }
+	mkdir -p "$out"
+	for c in $ESO_CRDS; do
+		cp "$moddir/config/crds/bases/external-secrets.io_$c.yaml" "$out/$c.yaml.new"
+		chmod 0644 "$out/$c.yaml.new"
+		mv -f "$out/$c.yaml.new" "$out/$c.yaml"
+	done
+}
+
 build_kube_controller_manager() { kube_build kube-controller-manager; }
 
 # piece -> wrapper dirs (for the stamp) and outputs
@@ -174,6 +199,7 @@ piece_dirs() {
 	kubernetes-provider) echo "$HERE/pulumi-resource-kubernetes" ;;
 	etcd) echo "$HERE/etcd" ;;
 	kube | kube-controller-manager) echo "$HERE/kubernetes" ;;
+	eso-crds) ;;
 	esac
 }
 piece_outputs() {
@@ -184,6 +210,7 @@ piece_outputs() {
 	etcd) echo "$BIN/etcd" ;;
 	kube) echo "$BIN/kube-apiserver $BIN/kubectl" ;;
 	kube-controller-manager) echo "$BIN/kube-controller-manager" ;;
+	eso-crds) for c in $ESO_CRDS; do printf '%s ' "$DIR/fixtures/eso-crds/$c.yaml"; done ;;
 	esac
 }
 
@@ -203,7 +230,8 @@ build_one() {
 	# Peak memory of the largest process of the build goes to the piece's log.
 	[ -x /usr/bin/time ] && timer=(/usr/bin/time -f "[toolchain] $piece: %e s wall, %U s user, %S s sys, max RSS %M KB")
 	if ! "${timer[@]}" bash -c "$(declare -p HERE DIR BIN PLUGINS STAMPS SRC PULUMI_VERSION \
-		K8S_PROVIDER_VERSION K8S_PROVIDER_MODULE ETCD_VERSION KUBE_VERSION PARALLEL ldflags_pulumi)
+		K8S_PROVIDER_VERSION K8S_PROVIDER_MODULE ETCD_VERSION KUBE_VERSION PARALLEL ldflags_pulumi \
+		ESO_MODULE ESO_VERSION ESO_SUM ESO_CRDS)
 		$(declare -f log kube_build "build_${piece//-/_}"); set -euo pipefail; build_${piece//-/_}" \
 		>"$DIR/logs/$piece.log" 2>&1; then
 		log "$piece: FAILED after $((SECONDS - start))s; last lines of $DIR/logs/$piece.log:"
@@ -236,8 +264,8 @@ main() {
 		case "$a" in
 		all) pieces+=("${all_pieces[@]}") ;;
 		pulumi-engine) pieces+=(pulumi language-nodejs kubernetes-provider) ;;
-		cluster) pieces+=(etcd kube kube-controller-manager) ;;
-		pulumi | language-nodejs | kubernetes-provider | etcd | kube | kube-controller-manager) pieces+=("$a") ;;
+		cluster) pieces+=(etcd kube kube-controller-manager eso-crds) ;;
+		pulumi | language-nodejs | kubernetes-provider | etcd | kube | kube-controller-manager | eso-crds) pieces+=("$a") ;;
 		*) log "unknown piece: $a (try: $0 list)"; return 2 ;;
 		esac
 	done

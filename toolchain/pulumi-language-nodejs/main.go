@@ -12,11 +12,15 @@
 //   - Run: start `node [nodeargs] <@pulumi/pulumi/cmd/run> --monitor ... <program>`
 //     with PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS in the environment, which
 //     is the interface of the run script shipped in the @pulumi/pulumi package.
+//   - RunPlugin for policy packs (kind "analyzer"): start
+//     `node <@pulumi/pulumi/cmd/run-policy-pack> <engine> <pack dir>` in the pack's
+//     directory and stream its output back, which is how the CLI runs
+//     `--policy-pack <dir>` when a nodejs language host is present.
 //   - GetPluginInfo, Handshake, About, GetProgramDependencies,
 //     InstallDependencies (npm install), Cancel.
 //
 // Code generation (GenerateProgram/Project/Package, Pack, Link), templates and
-// policy packs/plugins written in Node.js are not implemented.
+// resource/tool plugins written in Node.js are not implemented.
 package main
 
 import (
@@ -323,18 +327,23 @@ func locateRunScript(node, dir string) (string, error) {
 	if p := os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH"); p != "" {
 		return p, nil
 	}
+	return locateCmd(node, dir, "run")
+}
+
+// locateCmd finds @pulumi/pulumi/cmd/<name> the way Node would from dir.
+func locateCmd(node, dir, name string) (string, error) {
 	for _, nm := range nodeModulesDirs(dir) {
-		p := filepath.Join(nm, "@pulumi", "pulumi", "cmd", "run")
+		p := filepath.Join(nm, "@pulumi", "pulumi", "cmd", name)
 		if _, err := os.Stat(filepath.Join(p, "index.js")); err == nil {
 			return p, nil
 		}
 	}
-	cmd := exec.Command(node, "-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run'))")
+	cmd := exec.Command(node, "-e", fmt.Sprintf("console.log(require.resolve('@pulumi/pulumi/cmd/%s'))", name))
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
-		return "", errors.New("it looks like the Pulumi SDK has not been installed " +
-			"(no node_modules/@pulumi/pulumi/cmd/run); have you run npm install?")
+		return "", fmt.Errorf("it looks like the Pulumi SDK has not been installed "+
+			"(no node_modules/@pulumi/pulumi/cmd/%s from %s); have you run npm install?", name, dir)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
@@ -446,6 +455,94 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 		}
 	}
 	return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited unexpectedly: %v", err)}, nil
+}
+
+// RunPlugin runs a Node.js policy pack (kind "analyzer"). The CLI passes the
+// engine address as the only argument and the pack's directory as the program
+// directory; @pulumi/pulumi/cmd/run-policy-pack takes `<engine> <program>`,
+// registers ts-node for TypeScript packs, and the pack's PolicyPack prints the
+// analyzer's port on stdout, which the CLI reads from the streamed output.
+func (h *nodeHost) RunPlugin(req *pulumirpc.RunPluginRequest,
+	server pulumirpc.LanguageRuntime_RunPluginServer,
+) error {
+	if kind := req.GetKind(); kind != "analyzer" {
+		return fmt.Errorf("this language host runs Node.js policy packs only, not %q plugins", kind)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return fmt.Errorf("could not find node on the $PATH: %w", err)
+	}
+	dir := programDir(req.GetInfo(), req.GetPwd())
+	runPath, err := locateCmd(node, dir, "run-policy-pack")
+	if err != nil {
+		return err
+	}
+	var args []string
+	if nodeargs, ok := optionString(req.GetInfo(), "nodeargs"); ok && nodeargs != "" {
+		args = append(args, strings.Fields(nodeargs)...)
+	}
+	args = append(args, runPath)
+	args = append(args, req.GetArgs()...)
+	args = append(args, dir)
+
+	cmd := exec.CommandContext(server.Context(), node, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), req.GetEnv()...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting the policy pack in %s: %w", dir, err)
+	}
+	h.track(cmd, true)
+	defer h.track(cmd, false)
+
+	var wg sync.WaitGroup
+	var sendMu sync.Mutex
+	pump := func(r io.Reader, isErr bool) {
+		defer wg.Done()
+		buf := make([]byte, 32*1024)
+		for {
+			n, rerr := r.Read(buf)
+			if n > 0 {
+				chunk := append([]byte(nil), buf[:n]...)
+				resp := &pulumirpc.RunPluginResponse{}
+				if isErr {
+					resp.Output = &pulumirpc.RunPluginResponse_Stderr{Stderr: chunk}
+				} else {
+					resp.Output = &pulumirpc.RunPluginResponse_Stdout{Stdout: chunk}
+				}
+				sendMu.Lock()
+				_ = server.Send(resp)
+				sendMu.Unlock()
+			}
+			if rerr != nil {
+				return
+			}
+		}
+	}
+	wg.Add(2)
+	go pump(stdout, false)
+	go pump(stderr, true)
+	wg.Wait()
+	code := int32(0)
+	if err := cmd.Wait(); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			return err
+		}
+		code = int32(exitErr.ExitCode())
+	}
+	sendMu.Lock()
+	defer sendMu.Unlock()
+	return server.Send(&pulumirpc.RunPluginResponse{
+		Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: code},
+	})
 }
 
 func (h *nodeHost) track(cmd *exec.Cmd, add bool) {

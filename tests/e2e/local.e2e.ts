@@ -1,0 +1,211 @@
+/**
+ * End-to-end: the real Pulumi CLI, language host and Kubernetes provider (npm run toolchain),
+ * a file backend and a loopback control plane (etcd + kube-apiserver + kube-controller-manager).
+ * The shipped stacks run with the local overlay (tools/local/overlay.ts). The cases build on each
+ * other in order (one cluster, one backend): invalid config → deploy → objects → policies →
+ * promotion → drift → destroy.
+ *
+ *   npm run test:e2e        (needs `npm run toolchain`; fails, naming what is missing, without it)
+ */
+import * as assert from "assert";
+import * as path from "path";
+import { ROOT, readConfigFile } from "../../tools/offline/stackfile";
+import { CommandResult, LocalEnvironment } from "../../tools/local/environment";
+
+const UNSAFE = path.join(ROOT, "tests", "fixtures", "unsafe");
+const POLICY_PACK = path.join(ROOT, "policy");
+const NAMESPACES: Record<string, string> = { dev: "storefront-dev", staging: "storefront-stg", prod: "storefront-prod" };
+const RELEASE = "storefront";
+
+/** Cluster-scoped names that exist before the program runs (and must be all that remains after destroy). */
+const CLUSTER_SCOPED = "namespaces,clusterroles,clusterrolebindings,customresourcedefinitions,clustersecretstores.external-secrets.io";
+
+const text = (r: CommandResult) => `${r.stdout}\n${r.stderr}`;
+
+describe("the program on the real engine against a local control plane", function () {
+    this.timeout(0);
+    let local: LocalEnvironment;
+    let baseline: string[];
+    const log: string[] = [];
+
+    const names = (kinds: string, ...args: string[]) =>
+        local.kubectl(["get", kinds, "-o", "name", ...args]).stdout.split("\n").filter((l) => l !== "").sort();
+
+    /** Writes the stack's local config (+ overrides) and runs `pulumi up`. */
+    const up = (stack: string, ...overrides: Record<string, unknown>[]) => {
+        local.writeStack(stack, local.stackConfig(stack, ...overrides));
+        return local.pulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+    };
+    const preview = (stack: string, env: string, ...overrides: Record<string, unknown>[]) => {
+        local.writeStack(stack, local.stackConfig(stack, ...overrides));
+        return local.pulumi(["preview", "-s", stack, "--policy-pack", POLICY_PACK,
+            "--policy-pack-config", path.join(POLICY_PACK, "config", `${env}.json`)], { allowFailure: true });
+    };
+    const recordOf = (stack: string) =>
+        local.kubectlJson(["get", "configmap", `${RELEASE}-release-record`, "-n", NAMESPACES[stack]]).data as Record<string, string>;
+    const deployedImage = (stack: string) =>
+        local.kubectlJson(["get", "deployment", RELEASE, "-n", NAMESPACES[stack]]).spec.template.spec.containers[0].image as string;
+
+    before(() => {
+        local = LocalEnvironment.start({ log: (l) => log.push(l) });
+        baseline = names(CLUSTER_SCOPED);
+        for (const stack of ["dev", "staging", "prod"]) {
+            local.initStack(stack);
+        }
+    });
+
+    after(() => {
+        local?.stop();
+    });
+
+    afterEach(function () {
+        if (this.currentTest?.state === "failed") {
+            console.log(`    commands so far:\n${log.map((l) => `      ${l}`).join("\n")}`);
+        }
+    });
+
+    it("refuses invalid config with the program's message and creates nothing", () => {
+        local.writeStack("dev", local.stackConfig("dev", { "delivery:app": { replicas: "three" }, "delivery:release": { version: "latest" } }));
+        const r = local.pulumi(["up", "--yes", "-s", "dev"], { allowFailure: true });
+        assert.notEqual(r.code, 0);
+        const out = text(r);
+        assert.match(out, /Invalid configuration for stack "[^"]*dev" \(2 problems\); nothing was deployed/);
+        assert.match(out, /delivery:app\.replicas: must be a whole number, got "three"/);
+        assert.match(out, /delivery:release\.version: must be a semantic version/);
+        assert.deepEqual(local.resourceTypes("dev").filter((t) => t !== "pulumi:pulumi:Stack"), []);
+        assert.deepEqual(names(CLUSTER_SCOPED), baseline);
+    });
+
+    it("deploys dev, then staging with dev's release, then prod with staging's", () => {
+        up("dev");
+        up("staging");
+        up("prod");
+        const [dev, staging, prod] = ["dev", "staging", "prod"].map((s) => local.outputs(s));
+        const shippedVersion = (readConfigFile(path.join(ROOT, "Pulumi.dev.yaml"))["delivery:release"] as { version: string }).version;
+        assert.equal(dev.release.version, shippedVersion);
+        assert.deepEqual(staging.release, dev.release);
+        assert.deepEqual(prod.release, staging.release);
+        assert.deepEqual([dev.promotion.source, staging.promotion.source, prod.promotion.source], ["config", "upstream", "upstream"]);
+        assert.deepEqual([staging.promotion.upstreamStack, prod.promotion.upstreamStack], ["organization/delivery/dev", "organization/delivery/staging"]);
+        assert.deepEqual([dev.environment, staging.environment, prod.environment], ["development", "staging", "production"]);
+    });
+
+    it("creates the namespaces, quotas, network policies, Helm releases and secret stores in the API server", () => {
+        for (const [stack, ns] of Object.entries(NAMESPACES)) {
+            const namespace = local.kubectlJson(["get", "namespace", ns]);
+            assert.equal(namespace.metadata.labels["delivery.example.com/stack"], stack, `${ns} labels`);
+            assert.ok(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], `${ns} enforces a Pod Security level`);
+            assert.equal(names("resourcequotas", "-n", ns).length, 1, `${ns} quota`);
+            assert.ok(names("limitranges", "-n", ns).length >= 1, `${ns} limit range`);
+            const policies = local.kubectlJson(["get", "networkpolicies", "-n", ns]).items as any[];
+            assert.ok(policies.some((p) => p.spec.podSelector && Object.keys(p.spec.podSelector).length === 0 && p.spec.policyTypes.includes("Ingress")),
+                `${ns} has a default-deny policy`);
+            const releases = local.kubectlJson(["get", "secrets", "-n", ns, "-l", `owner=helm,name=${RELEASE}`]).items as any[];
+            assert.equal(releases.length, 1, `${ns} has one Helm release revision`);
+            assert.equal(releases[0].type, "helm.sh/release.v1");
+            assert.equal(names("deployments", "-n", ns).length >= 1, true, `${ns} has the chart's Deployment`);
+            assert.ok(names("secretstores.external-secrets.io", "-n", ns).length >= 1, `${ns} has a SecretStore`);
+            assert.equal(names("externalsecrets.external-secrets.io", "-n", ns).length, 2, `${ns} has the two declared ExternalSecrets`);
+        }
+        const record = recordOf("prod");
+        assert.equal(record.source, "upstream");
+        assert.equal(deployedImage("prod"), record.image);
+    });
+
+    describe("the policy pack, loaded by the CLI", () => {
+        it("passes the shipped prod config", () => {
+            const r = preview("prod", "prod");
+            assert.equal(r.code, 0, text(r));
+        });
+
+        const variants: [file: string, policy: string, advisoryOnDev: boolean][] = [
+            ["plaintext-secret.yaml", "workload-plaintext-secrets", true],
+            ["foreign-registry.yaml", "workload-image-registry", true],
+            ["baseline-pod-security.yaml", "namespace-pod-security", false],
+            ["plain-http-ingress.yaml", "ingress-tls", false],
+        ];
+        for (const [file, policy, advisoryOnDev] of variants) {
+            it(`blocks prod with ${file} (${policy}) and only advises on dev`, () => {
+                const override = readConfigFile(path.join(UNSAFE, file));
+                const prod = preview("prod", "prod", override);
+                assert.notEqual(prod.code, 0, `prod preview must fail:\n${text(prod)}`);
+                assert.match(text(prod), new RegExp(`\\[mandatory\\]\\s+${policy}`));
+                const dev = preview("dev", "dev", override);
+                assert.equal(dev.code, 0, text(dev));
+                assert.doesNotMatch(text(dev), /\[mandatory\]/);
+                if (advisoryOnDev) {
+                    assert.match(text(dev), new RegExp(`\\[advisory\\]\\s+${policy}`));
+                }
+            });
+        }
+
+        after(() => {
+            // Previews change nothing, but put the shipped configs back for what follows.
+            local.writeStack("prod", local.stackConfig("prod"));
+            local.writeStack("dev", local.stackConfig("dev"));
+        });
+    });
+
+    it("promotes: a new dev version moves staging; prod follows only when promoted; a pin holds", () => {
+        const before = local.outputs("prod").release.version;
+        up("dev", { "delivery:release": { version: "9.1.0" } });
+        up("staging");
+        assert.equal(local.outputs("staging").release.version, "9.1.0");
+        assert.equal(recordOf("staging").version, "9.1.0");
+        assert.match(deployedImage("staging"), /:9\.1\.0$/);
+        assert.equal(local.outputs("prod").release.version, before, "prod does not move until it is promoted");
+        assert.equal(recordOf("prod").version, before);
+
+        up("prod");
+        assert.equal(local.outputs("prod").release.version, "9.1.0");
+        assert.match(deployedImage("prod"), /:9\.1\.0$/);
+
+        const pin = { "delivery:pin": { version: before, reason: "e2e rollback drill" } };
+        up("prod", pin);
+        up("dev", { "delivery:release": { version: "9.2.0" } });
+        up("staging");
+        up("prod", pin);
+        const prod = local.outputs("prod");
+        assert.equal(local.outputs("staging").release.version, "9.2.0");
+        assert.equal(prod.release.version, before, "the pin holds prod");
+        assert.equal(prod.promotion.source, "pin");
+        assert.equal(recordOf("prod").pinReason, "e2e rollback drill");
+        assert.match(deployedImage("prod"), new RegExp(`:${before.replace(/\./g, "\\.")}$`));
+    });
+
+    it("detects drift made with kubectl and restores it", () => {
+        const ns = NAMESPACES.dev;
+        const quota = names("resourcequotas", "-n", ns)[0].split("/")[1];
+        const hard = () => local.kubectlJson(["get", "resourcequota", quota, "-n", ns]).spec.hard as Record<string, string>;
+        const original = hard().pods;
+        local.kubectl(["patch", "resourcequota", quota, "-n", ns, "--type", "merge", "-p", JSON.stringify({ spec: { hard: { pods: "99" } } })]);
+        assert.equal(hard().pods, "99");
+        const check = local.pulumi(["preview", "--refresh", "--expect-no-changes", "-s", "dev"], { allowFailure: true });
+        assert.notEqual(check.code, 0, `preview --expect-no-changes must fail on drift:\n${text(check)}`);
+        local.pulumi(["up", "--refresh", "--yes", "--skip-preview", "-s", "dev"]);
+        assert.equal(hard().pods, original);
+        const clean = local.pulumi(["preview", "--refresh", "--expect-no-changes", "-s", "dev"], { allowFailure: true });
+        assert.equal(clean.code, 0, text(clean));
+    });
+
+    it("destroy leaves the cluster without the program's objects", () => {
+        for (const stack of ["prod", "staging", "dev"]) {
+            local.pulumi(["destroy", "--yes", "--skip-preview", "-s", stack]);
+            assert.deepEqual(local.resourceTypes(stack), [], `${stack} state is empty`);
+        }
+        // Namespace deletion finishes in the namespace controller (kube-controller-manager).
+        const deadline = Date.now() + 120_000;
+        let left = names(CLUSTER_SCOPED);
+        while (JSON.stringify(left) !== JSON.stringify(baseline) && Date.now() < deadline) {
+            spinWait(2000);
+            left = names(CLUSTER_SCOPED);
+        }
+        assert.deepEqual(left, baseline);
+        assert.deepEqual(names("all,configmaps,secrets,secretstores.external-secrets.io,externalsecrets.external-secrets.io",
+            "-A", "-l", "delivery.example.com/stack"), []);
+    });
+});
+
+function spinWait(ms: number): void {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

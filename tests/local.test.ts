@@ -1,0 +1,83 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { evaluateChain } from "../tools/offline/chain";
+import { readConfigFile, stackFile } from "../tools/offline/stackfile";
+import { localConfig } from "../tools/local/overlay";
+import { ESO_CRDS, missingToolchain } from "../tools/local/environment";
+import { Evaluation, cfg, ofType, one } from "./harness";
+
+/**
+ * The local overlay (what `npm run local` and the e2e tests change in a shipped stack to run it on
+ * the loopback control plane): only Kubernetes objects, nothing from the internet, no Helm wait;
+ * the application, namespace and release exactly as shipped.
+ */
+describe("local environment overlay", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-local-test-"));
+    const kubeconfig = path.join(dir, "kubeconfig");
+    fs.writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const evaluate = async (stack: string) => {
+        const shipped = await evaluateChain(stack, readConfigFile(stackFile(stack)));
+        const local = await evaluateChain(stack, localConfig(stack, readConfigFile(stackFile(stack)), kubeconfig));
+        return { shipped: shipped.target, local: local.target };
+    };
+    const types = (ev: Evaluation) => [...new Set(ev.resources.map((r) => r.type))];
+
+    for (const stack of ["dev", "staging", "prod"]) {
+        describe(`the shipped ${stack} stack`, () => {
+            let shipped: Evaluation;
+            let local: Evaluation;
+            before(async () => ({ shipped, local } = await evaluate(stack)));
+
+            it("registers only Kubernetes objects and components: no cloud resources", () => {
+                const foreign = types(local).filter((t) => !/^(kubernetes:|pulumi:|pulumi:providers:kubernetes$|delivery:)/.test(t));
+                assert.deepEqual(foreign, []);
+                assert.ok(types(shipped).some((t) => t.startsWith("aws:")), "the shipped stack does create AWS resources");
+            });
+
+            it("targets the local kubeconfig through an explicit provider", () => {
+                const provider = one(local, "pulumi:providers:kubernetes");
+                assert.match(String(provider.inputs.kubeconfig), /kind: Config/);
+            });
+
+            it("installs nothing from a chart repository and does not wait for Pods", () => {
+                const releases = ofType(local, "kubernetes:helm.sh/v3:Release");
+                assert.deepEqual(releases.map((r) => r.inputs.chart), ["./charts/app"]);
+                assert.deepEqual(releases.map((r) => [r.inputs.atomic, r.inputs.skipAwait]), [[false, true]]);
+            });
+
+            it("keeps the app's values, namespace and release as shipped", () => {
+                const values = (ev: Evaluation) => {
+                    const v = { ...one(ev, "kubernetes:helm.sh/v3:Release", "-helm").inputs.values };
+                    delete v.serviceAccount; // annotations name the identity, which differs by design
+                    return v;
+                };
+                assert.deepEqual(values(local), values(shipped));
+                const ns = (ev: Evaluation) => one(ev, "kubernetes:core/v1:Namespace", "storefront-ns").inputs.metadata;
+                assert.deepEqual(ns(local), ns(shipped));
+                assert.deepEqual(local.outputs.release, shipped.outputs.release);
+                assert.deepEqual(ofType(local, "kubernetes:external-secrets.io/v1:ExternalSecret").map((r) => r.inputs.spec),
+                    ofType(shipped, "kubernetes:external-secrets.io/v1:ExternalSecret").map((r) => r.inputs.spec));
+            });
+        });
+    }
+
+    it("names an existing identity for Azure and GCP stores and refuses a Vault store with the stack named", () => {
+        const shipped = readConfigFile(stackFile("dev"));
+        const withStores = (...stores: object[]) => ({ ...shipped, ...cfg("secrets", { stores }) });
+        const out = localConfig("dev", withStores({ provider: "azure" }, { provider: "gcp" }), kubeconfig)["delivery:secrets"] as { stores: Record<string, unknown>[] };
+        assert.ok(out.stores[0].clientId && out.stores[0].tenantId && out.stores[0].vaultUrl);
+        assert.ok(out.stores[1].serviceAccountEmail && out.stores[1].project);
+        assert.throws(() => localConfig("dev", withStores({ provider: "vault", server: "https://vault.acme.example:8200" }), kubeconfig),
+            /stack dev: secret store provider "vault" needs a server/);
+    });
+
+    it("lists what a toolchain directory lacks, by path", () => {
+        const missing = missingToolchain(dir);
+        assert.ok(missing.includes("bin/pulumi") && missing.includes("bin/kube-apiserver"));
+        assert.ok(ESO_CRDS.every((c) => missing.includes(`fixtures/eso-crds/${c}.yaml`)));
+    });
+});

@@ -1,0 +1,254 @@
+/**
+ * The local environment: the real Pulumi CLI (built by `npm run toolchain`), a file backend and
+ * a loopback Kubernetes control plane (toolchain/local-cluster.sh), all under one temporary
+ * directory that `stop()` removes. The program runs unchanged from a workspace whose top-level
+ * entries link to the repository; only its `Pulumi.<stack>.yaml` files are generated (the
+ * shipped file with the local overlay, see overlay.ts, plus any test overrides).
+ *
+ * Used by `npm run local` (tools/local.ts) and the end-to-end tests (tests/e2e).
+ */
+import { SpawnSyncReturns, spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { ConfigMap, ROOT, mergeConfig, readConfigFile, stackFile } from "../offline/stackfile";
+import { localConfig } from "./overlay";
+
+export const TOOLCHAIN_DIR = process.env.PULUMI_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "delivery-toolchain");
+export const ESO_CRDS = ["secretstores", "clustersecretstores", "externalsecrets"];
+
+/** Everything the local environment runs, relative to the toolchain directory. */
+const REQUIRED = [
+    "bin/pulumi", "bin/pulumi-language-nodejs", "bin/etcd", "bin/kube-apiserver", "bin/kubectl",
+    "bin/kube-controller-manager", ...ESO_CRDS.map((c) => `fixtures/eso-crds/${c}.yaml`),
+];
+
+/** Top-level repository entries the workspace links to (everything the program reads). */
+const WORKSPACE_LINKS = [
+    "Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.pulumi.json", "index.ts",
+    "components", "config", "charts", "node_modules", "policy",
+];
+
+export interface CommandResult {
+    readonly command: string;
+    readonly code: number;
+    readonly stdout: string;
+    readonly stderr: string;
+    readonly seconds: number;
+}
+
+export class CommandError extends Error {
+    constructor(readonly result: CommandResult) {
+        super(`${result.command} exited ${result.code} after ${result.seconds.toFixed(1)} s\n${tail(result.stdout)}\n${tail(result.stderr)}`);
+    }
+}
+
+function tail(text: string, lines = 40): string {
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** What is missing from the toolchain directory (empty when everything is built). */
+export function missingToolchain(dir = TOOLCHAIN_DIR): string[] {
+    return REQUIRED.filter((f) => !fs.existsSync(path.join(dir, f)));
+}
+
+export interface LocalOptions {
+    /** Write command lines and their output as they finish. */
+    readonly log?: (line: string) => void;
+    /** Keep the temporary directory on stop (for debugging). */
+    readonly keepState?: boolean;
+}
+
+export class LocalEnvironment {
+    readonly root: string;
+    readonly workspace: string;
+    readonly home: string;
+    readonly backend: string;
+    readonly clusterState: string;
+    readonly env: NodeJS.ProcessEnv;
+    private kubeconfigPath = "";
+    private stopped = false;
+    private readonly log: (line: string) => void;
+
+    private constructor(private readonly opts: LocalOptions) {
+        this.log = opts.log ?? (() => undefined);
+        this.root = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-local-"));
+        this.workspace = path.join(this.root, "workspace");
+        this.home = path.join(this.root, "pulumi-home");
+        this.backend = path.join(this.root, "state");
+        this.clusterState = path.join(this.root, "cluster");
+        for (const d of [this.workspace, this.home, this.backend]) {
+            fs.mkdirSync(d, { recursive: true });
+        }
+        this.env = {
+            ...process.env,
+            PATH: `${path.join(TOOLCHAIN_DIR, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+            PULUMI_HOME: this.home,
+            PULUMI_BACKEND_URL: `file://${this.backend}`,
+            // A fresh passphrase per environment: it encrypts this run's state and is never shown.
+            PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(18).toString("base64"),
+            PULUMI_SKIP_UPDATE_CHECK: "1",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "1",
+            PULUMI_SKIP_CONFIRMATIONS: "1",
+            NO_COLOR: "1",
+            PULUMI_TOOLCHAIN_DIR: TOOLCHAIN_DIR,
+        };
+        delete this.env.KUBECONFIG;
+        delete this.env.PULUMI_ACCESS_TOKEN;
+    }
+
+    /** Starts the control plane, prepares the workspace and logs into the file backend. */
+    static start(opts: LocalOptions = {}): LocalEnvironment {
+        const missing = missingToolchain();
+        if (missing.length > 0) {
+            throw new Error(
+                `the offline toolchain is not built (missing in ${TOOLCHAIN_DIR}: ${missing.join(", ")}); ` +
+                "run `npm run toolchain` first (about 31 minutes on 2 cores the first time, seconds afterwards)");
+        }
+        const local = new LocalEnvironment(opts);
+        try {
+            local.startCluster();
+            local.prepareWorkspace();
+            local.run("bash", [path.join(ROOT, "toolchain", "build.sh"), "link-plugins", local.home]);
+            local.pulumi(["login", `file://${local.backend}`]);
+            local.applyEsoCrds();
+        } catch (e) {
+            local.stop();
+            throw e;
+        }
+        return local;
+    }
+
+    get kubeconfig(): string {
+        return this.kubeconfigPath;
+    }
+
+    private startCluster(): void {
+        const r = this.run("bash", [path.join(ROOT, "toolchain", "local-cluster.sh"), "start", this.clusterState]);
+        const last = r.stdout.trim().split("\n").pop() ?? "";
+        if (!fs.existsSync(last)) {
+            throw new Error(`local-cluster.sh start did not print a kubeconfig path:\n${tail(r.stderr)}`);
+        }
+        this.kubeconfigPath = last;
+        this.env.KUBECONFIG = last;
+    }
+
+    private prepareWorkspace(): void {
+        for (const entry of WORKSPACE_LINKS) {
+            fs.symlinkSync(path.join(ROOT, entry), path.join(this.workspace, entry));
+        }
+    }
+
+    private applyEsoCrds(): void {
+        const dir = path.join(TOOLCHAIN_DIR, "fixtures", "eso-crds");
+        // Server-side apply: these CRDs are larger than the client-side last-applied annotation allows.
+        this.kubectl(["apply", "--server-side", "--field-manager", "delivery-local", ...ESO_CRDS.flatMap((c) => ["-f", path.join(dir, `${c}.yaml`)])]);
+        this.kubectl(["wait", "--for", "condition=Established", "--timeout", "60s", ...ESO_CRDS.map((c) => `crd/${c}.external-secrets.io`)]);
+    }
+
+    /** Runs a command in the workspace with the environment's variables; throws unless `allowFailure`. */
+    run(command: string, args: readonly string[], opts: { allowFailure?: boolean; timeoutSeconds?: number } = {}): CommandResult {
+        const started = process.hrtime.bigint();
+        const r: SpawnSyncReturns<string> = spawnSync(command, args, {
+            cwd: this.workspace,
+            env: this.env,
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+            timeout: (opts.timeoutSeconds ?? 900) * 1000,
+        });
+        const result: CommandResult = {
+            command: [path.basename(command), ...args].join(" "),
+            code: r.status ?? (r.signal ? 128 : 1),
+            stdout: r.stdout ?? "",
+            stderr: (r.stderr ?? "") + (r.error ? `\n${r.error.message}` : ""),
+            seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        };
+        this.log(`$ ${result.command}  (exit ${result.code}, ${result.seconds.toFixed(1)} s)`);
+        if (result.code !== 0 && !opts.allowFailure) {
+            throw new CommandError(result);
+        }
+        return result;
+    }
+
+    readonly pulumiBinary = path.join(TOOLCHAIN_DIR, "bin", "pulumi");
+
+    /** Writes the state passphrase to a mode-600 file (for `--keep`) and returns its path. */
+    writePassphraseFile(): string {
+        const file = path.join(this.root, "passphrase");
+        fs.writeFileSync(file, this.env.PULUMI_CONFIG_PASSPHRASE ?? "", { mode: 0o600 });
+        return file;
+    }
+
+    pulumi(args: readonly string[], opts: { allowFailure?: boolean } = {}): CommandResult {
+        return this.run(this.pulumiBinary, [...args, "--non-interactive", ...(needsColorFlag(args) ? ["--color", "never"] : [])], opts);
+    }
+
+    kubectl(args: readonly string[], opts: { allowFailure?: boolean } = {}): CommandResult {
+        return this.run(path.join(TOOLCHAIN_DIR, "bin", "kubectl"), ["--kubeconfig", this.kubeconfigPath, ...args], opts);
+    }
+
+    /** A JSON document from kubectl (`-o json` is added). */
+    kubectlJson<T = any>(args: readonly string[]): T {
+        return JSON.parse(this.kubectl([...args, "-o", "json"]).stdout) as T;
+    }
+
+    /** Creates the stack in the file backend (once) and writes its config file. */
+    initStack(stack: string): void {
+        if (!this.stackExists(stack)) {
+            this.pulumi(["stack", "init", stack]);
+        }
+    }
+
+    stackExists(stack: string): boolean {
+        const r = this.pulumi(["stack", "ls", "--json"]);
+        return (JSON.parse(r.stdout) as { name: string }[]).some((s) => s.name === stack || s.name.endsWith(`/${stack}`));
+    }
+
+    /** The config the stack runs with locally: shipped file, local overlay, then `overrides`. */
+    stackConfig(stack: string, ...overrides: ConfigMap[]): ConfigMap {
+        const shipped = readConfigFile(stackFile(stack));
+        return overrides.reduce((acc, o) => mergeConfig(acc, o), localConfig(stack, shipped, this.kubeconfigPath));
+    }
+
+    /** Writes `Pulumi.<stack>.yaml` in the workspace, keeping the encryption salt `stack init` wrote. */
+    writeStack(stack: string, config: ConfigMap): void {
+        const file = path.join(this.workspace, `Pulumi.${stack}.yaml`);
+        const existing = fs.existsSync(file) ? (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, unknown> : {};
+        const doc = { ...(existing.encryptionsalt !== undefined ? { encryptionsalt: existing.encryptionsalt } : {}), config };
+        fs.writeFileSync(file, stringifyYaml(doc));
+    }
+
+    /** Stack outputs (secrets shown: only for assertions, never printed). */
+    outputs(stack: string): Record<string, any> {
+        return JSON.parse(this.pulumi(["stack", "output", "--json", "--show-secrets", "-s", stack]).stdout);
+    }
+
+    /** Resources in the stack's state, by type. */
+    resourceTypes(stack: string): string[] {
+        const state = JSON.parse(this.pulumi(["stack", "export", "-s", stack]).stdout);
+        return ((state.deployment?.resources ?? []) as { type: string }[]).map((r) => r.type);
+    }
+
+    stop(): void {
+        if (this.stopped) {
+            return;
+        }
+        this.stopped = true;
+        if (this.kubeconfigPath !== "" || fs.existsSync(path.join(this.clusterState, "etcd.pid"))) {
+            spawnSync("bash", [path.join(ROOT, "toolchain", "local-cluster.sh"), "stop", this.clusterState], {
+                env: { ...this.env, KEEP_CLUSTER_STATE: this.opts.keepState ? "1" : "" }, encoding: "utf8",
+            });
+        }
+        if (!this.opts.keepState) {
+            fs.rmSync(this.root, { recursive: true, force: true });
+        }
+    }
+}
+
+/** Commands that take `--color` (all but `login`, `stack ls`, … accept it; these do too). */
+function needsColorFlag(args: readonly string[]): boolean {
+    return ["up", "preview", "destroy", "refresh"].includes(args[0]);
+}
