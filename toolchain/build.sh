@@ -2,7 +2,7 @@
 # Builds the Pulumi engine and a local Kubernetes control plane from the Go
 # module proxy, into a cache directory outside the repository:
 #
-#   ${PULUMI_TOOLCHAIN_DIR:-$HOME/.cache/envoy-toolchain}/
+#   ${PULUMI_TOOLCHAIN_DIR:-$HOME/.cache/delivery-toolchain}/
 #     bin/pulumi, bin/pulumi-language-nodejs,
 #     bin/etcd, bin/kube-apiserver, bin/kubectl, bin/kube-controller-manager
 #     plugins/resource-kubernetes-v<ver>/pulumi-resource-kubernetes
@@ -29,7 +29,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-DIR="${PULUMI_TOOLCHAIN_DIR:-$HOME/.cache/envoy-toolchain}"
+DIR="${PULUMI_TOOLCHAIN_DIR:-$HOME/.cache/delivery-toolchain}"
 BIN="$DIR/bin"
 PLUGINS="$DIR/plugins"
 STAMPS="$DIR/stamps"

@@ -15,7 +15,7 @@
 # Everything listens on 127.0.0.1 only, on free ports chosen at start.
 set -euo pipefail
 
-TOOLCHAIN_DIR="${PULUMI_TOOLCHAIN_DIR:-$HOME/.cache/envoy-toolchain}"
+TOOLCHAIN_DIR="${PULUMI_TOOLCHAIN_DIR:-$HOME/.cache/delivery-toolchain}"
 BIN="$TOOLCHAIN_DIR/bin"
 CURRENT="$TOOLCHAIN_DIR/local-cluster.current"
 SERVICE_CIDR=10.0.0.0/24
@@ -32,7 +32,7 @@ gen_certs() {
 	(
 		cd "$d"
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-			-keyout ca.key -out ca.crt -days 7 -subj "/CN=envoy-local-ca" 2>/dev/null
+			-keyout ca.key -out ca.crt -days 7 -subj "/CN=delivery-local-ca" 2>/dev/null
 		# kube-apiserver serving certificate
 		cat >apiserver.ext <<'EOF'
 subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
@@ -107,7 +107,7 @@ cmd_start() {
 	done
 	command -v openssl >/dev/null || die "openssl is required"
 	STATE="${1:-}"
-	if [ -z "$STATE" ]; then STATE="$(mktemp -d "${TMPDIR:-/tmp}/envoy-cluster.XXXXXX")"; fi
+	if [ -z "$STATE" ]; then STATE="$(mktemp -d "${TMPDIR:-/tmp}/delivery-cluster.XXXXXX")"; fi
 	mkdir -p "$STATE"
 	STATE="$(cd "$STATE" && pwd)"
 	[ ! -f "$STATE/etcd.pid" ] || die "$STATE already has a cluster; stop it first"

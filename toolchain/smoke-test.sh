@@ -13,7 +13,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$HERE")"
-TOOLCHAIN_DIR="${PULUMI_TOOLCHAIN_DIR:-$HOME/.cache/envoy-toolchain}"
+TOOLCHAIN_DIR="${PULUMI_TOOLCHAIN_DIR:-$HOME/.cache/delivery-toolchain}"
 mode="${1:-all}"
 case "$mode" in
 render | cluster | all) ;;

@@ -139,7 +139,7 @@ function scaling(): void {
 }
 
 function engine(): void {
-    const bin = path.join(process.env.PULUMI_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "envoy-toolchain"), "bin", "pulumi");
+    const bin = path.join(process.env.PULUMI_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "delivery-toolchain"), "bin", "pulumi");
     if (!fs.existsSync(bin)) {
         row("real engine (pulumi preview)", "n/a", "-", "-", "toolchain not built (npm run toolchain)");
         return;

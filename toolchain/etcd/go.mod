@@ -2,7 +2,7 @@
 // go.etcd.io/etcd/server/v3). Upstream's go.mod has local `replace`
 // directives (../api, ../client/...), which forbid `go install ...@version`;
 // the sibling modules are required at the same version instead.
-module envoy-toolchain/etcd
+module delivery-toolchain/etcd
 
 go 1.26.0
 

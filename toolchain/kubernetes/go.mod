@@ -4,7 +4,7 @@
 // replaces it with ./staging/src/...; those replaces do not apply to a
 // dependency, so each one is replaced here with the published staging module
 // of the matching number (Kubernetes v1.X.Y <=> staging v0.X.Y).
-module envoy-toolchain/kubernetes
+module delivery-toolchain/kubernetes
 
 go 1.25.0
 

@@ -2,7 +2,7 @@
 // the same version as the CLI. The require list starts from ../pulumi/go.mod
 // so that shared dependencies resolve to the same versions (and the build
 // cache is shared with the CLI build).
-module envoy-toolchain/pulumi-language-nodejs
+module delivery-toolchain/pulumi-language-nodejs
 
 go 1.25.11
 

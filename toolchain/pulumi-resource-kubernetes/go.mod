@@ -5,7 +5,7 @@
 // raising it to the CLI's v3.248.0 does not compile (codegen/schema API change).
 // The provider's own go.mod replaces sdk/v4 with ../sdk (not in the module
 // zip); here the published sdk/v4 it requires (v4.24.0) is used instead.
-module envoy-toolchain/pulumi-resource-kubernetes
+module delivery-toolchain/pulumi-resource-kubernetes
 
 go 1.25.11
 

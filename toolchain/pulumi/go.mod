@@ -3,7 +3,7 @@
 // Upstream's go.mod uses `replace` directives, which forbid
 // `go install ...@version`; building the package from a module of our own
 // (the `tool` directive below) works, with the non-local replace copied here.
-module envoy-toolchain/pulumi
+module delivery-toolchain/pulumi
 
 go 1.25.11
 
