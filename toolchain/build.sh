@@ -23,6 +23,8 @@
 #         ("pulumi-engine" = the first three, "cluster" = the last four;
 #          kube = kube-apiserver + kubectl; eso-crds = the CRDs of the External
 #          Secrets Operator, taken from its Go module and checked against a pinned sum).
+#         Not in "all": helm (the helm CLI, v3.18.6 as embedded in the provider; only
+#         `npm run bench` uses it, as the floor of the real-engine figures).
 #
 # Re-running is cheap: a piece whose binaries exist and whose stamp matches is
 # skipped in well under a second. See toolchain/BUILD-NOTES.md for timings.
@@ -175,6 +177,12 @@ kube_build() { # BINARY... : build k8s.io/kubernetes/cmd/BINARY into $BIN
 
 build_kube() { kube_build kube-apiserver kubectl; }
 
+build_helm() {
+	(cd "$HERE/helm" && go build -p "$PARALLEL" -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v3.18.6" \
+		-o "$BIN/helm.new" helm.sh/helm/v3/cmd/helm)
+	mv -f "$BIN/helm.new" "$BIN/helm"
+}
+
 build_eso_crds() {
 	local json moddir sum out="$DIR/fixtures/eso-crds" c
 	json="$(cd "$SRC" && go mod download -json "$ESO_MODULE@$ESO_VERSION")"
@@ -199,6 +207,7 @@ piece_dirs() {
 	kubernetes-provider) echo "$HERE/pulumi-resource-kubernetes" ;;
 	etcd) echo "$HERE/etcd" ;;
 	kube | kube-controller-manager) echo "$HERE/kubernetes" ;;
+	helm) echo "$HERE/helm" ;;
 	eso-crds) ;;
 	esac
 }
@@ -210,6 +219,7 @@ piece_outputs() {
 	etcd) echo "$BIN/etcd" ;;
 	kube) echo "$BIN/kube-apiserver $BIN/kubectl" ;;
 	kube-controller-manager) echo "$BIN/kube-controller-manager" ;;
+	helm) echo "$BIN/helm" ;;
 	eso-crds) for c in $ESO_CRDS; do printf '%s ' "$DIR/fixtures/eso-crds/$c.yaml"; done ;;
 	esac
 }
@@ -265,7 +275,7 @@ main() {
 		all) pieces+=("${all_pieces[@]}") ;;
 		pulumi-engine) pieces+=(pulumi language-nodejs kubernetes-provider) ;;
 		cluster) pieces+=(etcd kube kube-controller-manager eso-crds) ;;
-		pulumi | language-nodejs | kubernetes-provider | etcd | kube | kube-controller-manager | eso-crds) pieces+=("$a") ;;
+		pulumi | language-nodejs | kubernetes-provider | etcd | kube | kube-controller-manager | eso-crds | helm) pieces+=("$a") ;;
 		*) log "unknown piece: $a (try: $0 list)"; return 2 ;;
 		esac
 	done

@@ -195,7 +195,14 @@ export class LocalEnvironment {
         return JSON.parse(this.kubectl([...args, "-o", "json"]).stdout) as T;
     }
 
-    /** Creates the stack in the file backend (once) and writes its config file. */
+    /** Replaces the workspace's `Pulumi.yaml` (a link to the repository's) with `text`. */
+    setProjectFile(text: string): void {
+        const file = path.join(this.workspace, "Pulumi.yaml");
+        fs.rmSync(file, { force: true });
+        fs.writeFileSync(file, text);
+    }
+
+    /** Creates the stack in the file backend (once). */
     initStack(stack: string): void {
         if (!this.stackExists(stack)) {
             this.pulumi(["stack", "init", stack]);
