@@ -99,7 +99,9 @@ function typecheck(floorDir: string): void {
     }
     if (fs.existsSync(ts7)) {
         const native = repeat(RUNS, () => measure("node", [ts7, "--noEmit", "-p", "tsconfig.json"]));
-        const agrees = native.samples[0].code === project.samples[0].code;
+        // Agreement: same exit code and the same diagnostics (file, position, code) as tsc 5.9.
+        const diagnostics = (out: string) => out.split("\n").filter((l) => /error TS\d+/.test(l)).map((l) => l.replace(/: error (TS\d+):.*/, " $1")).sort().join("\n");
+        const agrees = native.samples[0].code === project.samples[0].code && diagnostics(native.samples[0].stdout) === diagnostics(project.samples[0].stdout);
         row(`type-check (typescript ${TS7_VERSION} native)`, fmt(native.seconds), fmt(project.seconds), x(native.seconds, project.seconds),
             `${native.maxRssMb.toFixed(0)} MB; exit ${native.samples[0].code} vs ${project.samples[0].code}: ${agrees ? "agrees" : "DISAGREES"}`);
     } else {
