@@ -63,6 +63,7 @@ export = async () => {
         record,
         envFromSecrets: secrets.secretNames,
         labels,
+        stackReferences: [...refs.keys()],
     }, { ...k8s, dependsOn: [namespace, secrets] });
 
     return {

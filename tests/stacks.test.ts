@@ -101,6 +101,7 @@ describe("shipped stacks", () => {
             assert.deepEqual(cm.inputs.data, {
                 environment: "production", version: "1.8.3", image: "ghcr.io/acme/storefront:1.8.3", chart: "app-0.3.0",
                 source: "upstream", upstreamStack: "organization/delivery/staging", pinned: "false", pinReason: "",
+                stackReferences: "organization/delivery/staging",
             });
         });
     });

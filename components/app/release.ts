@@ -18,6 +18,11 @@ export interface AppReleaseArgs {
     /** Annotations for the app's service account (workload identity). */
     readonly serviceAccountAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     readonly labels: Readonly<Record<string, string>>;
+    /**
+     * Every stack this stack reads (its StackReferences), recorded next to the release: the
+     * engine never shows read resources to policies, so the record is how the policy pack sees them.
+     */
+    readonly stackReferences?: readonly string[];
 }
 
 /** Releases kept by Helm for `helm rollback`. */
@@ -101,6 +106,7 @@ export class AppRelease extends pulumi.ComponentResource {
                 upstreamStack: r.upstreamStack,
                 pinned: String(r.pinned),
                 pinReason: r.pinReason,
+                stackReferences: [...(args.stackReferences ?? [])].sort().join(","),
             })),
         }, { parent: this });
 

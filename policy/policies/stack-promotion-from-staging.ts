@@ -1,7 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { environmentFromStackName } from "../lib/environment";
-import { peek, stringMap } from "../lib/props";
+import { peek } from "../lib/props";
+import { RECORD_LABEL, isRecord, recordField, recordedReferences } from "../lib/record";
 import { CONFIG_MAP, HELM_TYPES, isHelm, STACK_REFERENCE } from "../lib/types";
 import { isPlatformRelease } from "../lib/workloads";
 import { platformCharts } from "../lib/params";
@@ -11,18 +12,9 @@ export interface Params {
     readonly minPinReasonLength: number;
 }
 
-/** The ConfigMap the program writes next to the release: where the running release came from. */
-export const RECORD_LABEL = "delivery.example.com/record";
+export { RECORD_LABEL };
 
-function isRecord(r: PolicyResource): boolean {
-    return r.type === CONFIG_MAP && (stringMap(r.props, "metadata", "labels")[RECORD_LABEL] === "promotion" ||
-        /-release-record$/.test(String(peek(r.props, "metadata", "name") ?? "")));
-}
-
-const field = (r: PolicyResource, key: string): string => {
-    const v = peek(r.props, "data", key);
-    return typeof v === "string" ? v : "";
-};
+const field = (r: PolicyResource, key: string): string => recordField(r.props, key);
 
 /** Production runs what staging ran, or a pin whose reason is on record. */
 export const stackPromotionFromStaging = stackPolicy<Params>({
@@ -48,8 +40,11 @@ export const stackPromotionFromStaging = stackPolicy<Params>({
             }
             return;
         }
-        const references = resources.filter((r) => r.type === STACK_REFERENCE).map((r) => peek(r.props, "name"));
+        // StackReferences are visible only where reads are analyzed (not in the engine); the record
+        // lists the ones the program made.
+        const visible = resources.filter((r) => r.type === STACK_REFERENCE).map((r) => peek(r.props, "name"));
         for (const rec of records) {
+            const references = [...visible, ...recordedReferences(rec.props)];
             const source = field(rec, "source");
             const upstream = field(rec, "upstreamStack");
             const what = `Release record ${rec.name}`;
@@ -58,7 +53,7 @@ export const stackPromotionFromStaging = stackPolicy<Params>({
                     if (environmentFromStackName(upstream) !== "staging") {
                         report(`${what} says production was promoted from ${upstream || "(no stack)"}, which is not a staging stack`, rec);
                     } else if (!references.includes(upstream)) {
-                        report(`${what} names ${upstream} as the source, but the stack has no StackReference to it`, rec,
+                        report(`${what} names ${upstream} as the source, but the stack has no StackReference to it (the record's stackReferences: ${recordField(rec.props, "stackReferences") || "none"})`, rec,
                             "promote through the promotion component, which reads the upstream stack's release output");
                     }
                     break;

@@ -1,7 +1,8 @@
 import { resourcePolicy } from "../lib/define";
 import { environmentFromStackName } from "../lib/environment";
 import { read } from "../lib/props";
-import { STACK_REFERENCE } from "../lib/types";
+import { isRecord, recordedReferences } from "../lib/record";
+import { CONFIG_MAP, STACK_REFERENCE } from "../lib/types";
 
 /** Production reads nothing from development stacks. */
 export const stackreferencePromotionSource = resourcePolicy({
@@ -12,18 +13,26 @@ export const stackreferencePromotionSource = resourcePolicy({
     scope: "production",
     blocks: "production StackReferences to development stacks or to stacks whose name names no environment",
     remedy: "promote from staging (delivery:promotion.from: <org>/delivery/staging) and run production on its own cluster",
-    resourceTypes: [STACK_REFERENCE],
-    validate: ({ name, props, report }) => {
-        const target = read(props, "name");
-        if (typeof target !== "string") {
-            return;
+    // The engine does not show StackReferences (reads) to policies; the release record lists them.
+    resourceTypes: [STACK_REFERENCE, CONFIG_MAP],
+    validate: ({ type, name, props, report }) => {
+        const targets: [string, string][] = [];
+        if (type === STACK_REFERENCE) {
+            const target = read(props, "name");
+            if (typeof target === "string") {
+                targets.push([`StackReference ${name}`, target]);
+            }
+        } else if (isRecord({ type, props })) {
+            targets.push(...recordedReferences(props).map((t): [string, string] => [`A StackReference recorded in ${name}`, t]));
         }
-        const env = environmentFromStackName(target);
-        if (env === "development") {
-            report(`StackReference ${name} makes production depend on ${target}, a development stack (dev → staging → prod only)`);
-        } else if (env === undefined) {
-            report(`StackReference ${name} points at ${target}, whose name does not say its environment, so production's source cannot be verified`,
-                "reference the staging stack by a name that says so (…/staging), or a production stack");
+        for (const [what, target] of targets) {
+            const env = environmentFromStackName(target);
+            if (env === "development") {
+                report(`${what} makes production depend on ${target}, a development stack (dev → staging → prod only)`);
+            } else if (env === undefined) {
+                report(`${what} points at ${target}, whose name does not say its environment, so production's source cannot be verified`,
+                    "reference the staging stack by a name that says so (…/staging), or a production stack");
+            }
         }
     },
 });

@@ -19,6 +19,8 @@ export interface RegisteredResource {
     /** URN of the parent ("" for the stack itself). */
     readonly parent: string;
     readonly custom: boolean;
+    /** Read, not registered (StackReferences, `get` functions): the engine's policies never see these. */
+    readonly read: boolean;
     readonly protect: boolean;
     /** Provider reference (`<urn>::<id>`), "" for the default provider. */
     readonly provider: string;
@@ -116,6 +118,7 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
                         name: req.getName(),
                         parent: req.getParent(),
                         custom: method === "readResource" ? true : req.getCustom(),
+                        read: method === "readResource",
                         protect: method === "registerResource" ? req.getProtect() === true : false,
                         provider: req.getProvider(),
                         inputs: plain(inputs),

@@ -32,6 +32,8 @@ export interface CheckResource {
     readonly parent?: string;
     /** Provider reference `<urn>::<id>` ("" or absent for the default provider). */
     readonly provider?: string;
+    /** A read resource (a StackReference): the engine analyzes registered resources only. */
+    readonly read?: boolean;
 }
 
 class NotApplicableError extends Error {
@@ -263,7 +265,9 @@ export function resolveConfigFile(opts: CheckOptions): string | undefined {
 export async function checkPolicies(resources: readonly CheckResource[], opts: CheckOptions): Promise<PolicyCheckResult> {
     const configFile = resolveConfigFile(opts);
     const config = loadPolicyConfig(configFile);
-    const violations = await runPolicies(resources, config);
+    // As in the engine (checked end to end in tests/e2e): neither Analyze nor AnalyzeStack is
+    // given read resources, so StackReferences are invisible to the pack.
+    const violations = await runPolicies(resources.filter((r) => !r.read), config);
     return {
         pack: { name: PACK_NAME, version: PACK_VERSION },
         configFile,

@@ -9,6 +9,10 @@ describe("stack-promotion-from-staging", () => {
         passes(await checkStack(policy, [stackReference(), record(), release()]));
     });
 
+    it("passes on the record's list of references alone, as the engine shows a stack (reads are not analyzed)", async () => {
+        passes(await checkStack(policy, [record(), release()]));
+    });
+
     it("passes a pin with a recorded reason", async () => {
         passes(await checkStack(policy, [record(data({ source: "pin", pinned: "true", pinReason: "INC-2291: 1.8.3 leaks connections" })), release()]));
     });
@@ -34,8 +38,8 @@ describe("stack-promotion-from-staging", () => {
     });
 
     it("fails a record whose source the stack does not reference", async () => {
-        fails(await checkStack(policy, [record(), release()]),
-            "Release record storefront-record names organization/delivery/staging as the source, but the stack has no StackReference to it. Remedy: promote through the promotion component, which reads the upstream stack's release output.");
+        fails(await checkStack(policy, [record(data({ stackReferences: "" })), release()]),
+            "Release record storefront-record names organization/delivery/staging as the source, but the stack has no StackReference to it (the record's stackReferences: none). Remedy: promote through the promotion component, which reads the upstream stack's release output.");
     });
 
     it("fails an app release without a release record", async () => {

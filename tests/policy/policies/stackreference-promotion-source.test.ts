@@ -1,4 +1,4 @@
-import { check, fails, notApplicable, pack, passes, stackReference } from "../fixtures";
+import { check, fails, notApplicable, pack, passes, record, recordData, stackReference } from "../fixtures";
 
 const policy = pack("stackreference-promotion-source");
 const REMEDY = "Remedy: promote from staging (delivery:promotion.from: <org>/delivery/staging) and run production on its own cluster.";
@@ -12,6 +12,12 @@ describe("stackreference-promotion-source", () => {
     it("fails production depending on a dev stack", async () => {
         fails(await check(policy, stackReference("organization/delivery/dev")),
             `StackReference upstream-dev makes production depend on organization/delivery/dev, a development stack (dev → staging → prod only). ${REMEDY}`);
+    });
+
+    it("reads the references a release record lists (the engine never shows StackReferences to policies)", async () => {
+        passes(await check(policy, record()));
+        fails(await check(policy, record({ ...recordData(), stackReferences: "organization/delivery/dev,organization/delivery/staging" })),
+            `A StackReference recorded in storefront-record makes production depend on organization/delivery/dev, a development stack (dev → staging → prod only). ${REMEDY}`);
     });
 
     it("fails a stack whose name does not say its environment", async () => {
