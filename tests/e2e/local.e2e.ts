@@ -14,7 +14,7 @@ import { CommandResult, LocalEnvironment } from "../../tools/local/environment";
 
 const UNSAFE = path.join(ROOT, "tests", "fixtures", "unsafe");
 const POLICY_PACK = path.join(ROOT, "policy");
-const NAMESPACES: Record<string, string> = { dev: "storefront-dev", staging: "storefront-stg", prod: "storefront-prod" };
+const NAMESPACES: Record<string, string> = { dev: "storefront-dev", staging: "storefront-staging", prod: "storefront-prod" };
 const RELEASE = "storefront";
 
 /** Cluster-scoped names that exist before the program runs (and must be all that remains after destroy). */
@@ -69,9 +69,10 @@ describe("the program on the real engine against a local control plane", functio
         const r = local.pulumi(["up", "--yes", "-s", "dev"], { allowFailure: true });
         assert.notEqual(r.code, 0);
         const out = text(r);
-        assert.match(out, /Invalid configuration for stack "[^"]*dev" \(2 problems\); nothing was deployed/);
+        assert.match(out, /Invalid configuration for stack "dev" \(3 problems\); nothing was deployed/);
         assert.match(out, /delivery:app\.replicas: must be a whole number, got "three"/);
-        assert.match(out, /delivery:release\.version: must be a semantic version/);
+        assert.match(out, /delivery:release\.version: must be a semantic version \(never latest\); got "latest"/);
+        assert.match(out, /delivery:release\.imageTag: must not be latest/);
         assert.deepEqual(local.resourceTypes("dev").filter((t) => t !== "pulumi:pulumi:Stack"), []);
         assert.deepEqual(names(CLUSTER_SCOPED), baseline);
     });
@@ -88,6 +89,7 @@ describe("the program on the real engine against a local control plane", functio
         assert.deepEqual([dev.promotion.source, staging.promotion.source, prod.promotion.source], ["config", "upstream", "upstream"]);
         assert.deepEqual([staging.promotion.upstreamStack, prod.promotion.upstreamStack], ["organization/delivery/dev", "organization/delivery/staging"]);
         assert.deepEqual([dev.environment, staging.environment, prod.environment], ["development", "staging", "production"]);
+        assert.deepEqual([dev.namespace, staging.namespace, prod.namespace], [NAMESPACES.dev, NAMESPACES.staging, NAMESPACES.prod]);
     });
 
     it("creates the namespaces, quotas, network policies, Helm releases and secret stores in the API server", () => {
@@ -112,38 +114,48 @@ describe("the program on the real engine against a local control plane", functio
         assert.equal(deployedImage("prod"), record.image);
     });
 
-    describe("the policy pack, loaded by the CLI", () => {
-        it("passes the shipped prod config", () => {
-            const r = preview("prod", "prod");
-            assert.equal(r.code, 0, text(r));
-        });
+    // The policy pack, loaded by the CLI from policy/ (previews only: nothing changes).
+    it("the policy pack passes the shipped prod config", () => {
+        const r = preview("prod", "prod");
+        assert.equal(r.code, 0, text(r));
+        assert.match(text(r), /delivery-guardrails@v\d+\.\d+\.\d+/, "the pack was loaded");
+    });
 
-        const variants: [file: string, policy: string, advisoryOnDev: boolean][] = [
-            ["plaintext-secret.yaml", "workload-plaintext-secrets", true],
-            ["foreign-registry.yaml", "workload-image-registry", true],
-            ["baseline-pod-security.yaml", "namespace-pod-security", false],
-            ["plain-http-ingress.yaml", "ingress-tls", false],
-        ];
-        for (const [file, policy, advisoryOnDev] of variants) {
-            it(`blocks prod with ${file} (${policy}) and only advises on dev`, () => {
-                const override = readConfigFile(path.join(UNSAFE, file));
+    const variants: [file: string, policy: string, advisoryOnDev: boolean][] = [
+        ["plaintext-secret.yaml", "workload-plaintext-secrets", true],
+        ["foreign-registry.yaml", "workload-image-registry", true],
+        ["baseline-pod-security.yaml", "namespace-pod-security", false],
+        ["plain-http-ingress.yaml", "ingress-tls", false],
+    ];
+    for (const [file, policy, advisoryOnDev] of variants) {
+        it(`the policy pack blocks prod with ${file} (${policy}) and only advises on dev`, () => {
+            const override = readConfigFile(path.join(UNSAFE, file));
+            try {
                 const prod = preview("prod", "prod", override);
                 assert.notEqual(prod.code, 0, `prod preview must fail:\n${text(prod)}`);
-                assert.match(text(prod), new RegExp(`\\[mandatory\\]\\s+${policy}`));
+                assert.match(text(prod), new RegExp(`\\[mandatory\\].*\\s${policy}\\s`));
                 const dev = preview("dev", "dev", override);
                 assert.equal(dev.code, 0, text(dev));
                 assert.doesNotMatch(text(dev), /\[mandatory\]/);
                 if (advisoryOnDev) {
-                    assert.match(text(dev), new RegExp(`\\[advisory\\]\\s+${policy}`));
+                    assert.match(text(dev), new RegExp(`\\[advisory\\].*\\s${policy}\\s`));
                 }
-            });
-        }
-
-        after(() => {
-            // Previews change nothing, but put the shipped configs back for what follows.
-            local.writeStack("prod", local.stackConfig("prod"));
-            local.writeStack("dev", local.stackConfig("dev"));
+            } finally {
+                local.writeStack("prod", local.stackConfig("prod"));
+                local.writeStack("dev", local.stackConfig("dev"));
+            }
         });
+    }
+
+    it("the policy pack blocks prod that reads a dev stack (prod-on-dev-cluster.yaml), seen through the release record", () => {
+        try {
+            const r = preview("prod", "prod", readConfigFile(path.join(UNSAFE, "prod-on-dev-cluster.yaml")));
+            assert.notEqual(r.code, 0, `prod preview must fail:\n${text(r)}`);
+            assert.match(text(r), /\[mandatory\].*\sstackreference-promotion-source\s/);
+            assert.match(text(r), /recorded in storefront-record makes production depend on organization\/delivery\/dev/);
+        } finally {
+            local.writeStack("prod", local.stackConfig("prod"));
+        }
     });
 
     it("promotes: a new dev version moves staging; prod follows only when promoted; a pin holds", () => {

@@ -17,7 +17,7 @@ export const PROJECT_NS = "delivery";
 
 type Store = Record<string, unknown> & { provider?: string; name?: string };
 
-const SHORT: Record<string, string> = { dev: "dev", staging: "stg", prod: "prod" };
+const SHORT: Record<string, string> = { dev: "dev", staging: "staging", prod: "prod" };
 
 /** The existing identity a store names in local mode, per provider. */
 function localStore(store: Store, stack: string): Store {
