@@ -17,6 +17,8 @@ const RUNS = Number(args[args.indexOf("--runs") + 1] || 3) || 3;
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : ["typecheck", "eval", "tests", "scaling", "engine"];
 const TS7_DIR = path.join(os.homedir(), ".cache", "delivery-bench", "ts7");
 const TS7_VERSION = "7.0.2";
+/** The transpile-and-cache loader the tools and tests use (tools/register.js). */
+const REGISTER = path.join(ROOT, "tools", "register.js");
 
 interface Sample { seconds: number; maxRssMb: number; code: number; stdout: string }
 
@@ -110,13 +112,13 @@ function typecheck(floorDir: string): void {
 }
 
 /**
- * One cold process per run: load ts-node and the evaluator, evaluate one stack, exit. Each stack
+ * One cold process per run: load the TypeScript loader (tools/register.js) and the evaluator, evaluate one stack, exit. Each stack
  * alone (stack references answered from a snapshot of upstream outputs, as the engine answers them
  * from the backend), and as `npm run plan` runs it (upstream stacks evaluated first).
  */
 function evaluation(floorDir: string): void {
     const runner = path.join(ROOT, "tools", "offline", "evaluate-once.ts");
-    const node = (...a: string[]) => measure("node", ["-r", "ts-node/register/transpile-only", runner, ...a]);
+    const node = (...a: string[]) => measure("node", ["-r", REGISTER, runner, ...a]);
     const snapshot = path.join(floorDir, "upstream.json");
     const made = node("--snapshot", snapshot);
     if (made.code !== 0) {
@@ -143,7 +145,7 @@ function tests(): void {
 
 function scaling(): void {
     const runner = path.join(ROOT, "tools", "offline", "scale-plan.ts");
-    const r = spawnSync("node", ["-r", "ts-node/register/transpile-only", runner, String(RUNS)], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync("node", ["-r", REGISTER, runner, String(RUNS)], { cwd: ROOT, encoding: "utf8" });
     if (r.status !== 0) {
         row("plan scaling", "failed", "-", "-", r.stderr.slice(0, 200));
         return;
@@ -209,7 +211,12 @@ function engine(): void {
                 if (tsc.status !== 0) {
                     throw new Error(`tsc emit failed: ${tsc.stdout}${tsc.stderr}`);
                 }
-                local.setProjectFile(stringifyYaml({ ...project, main: "dist/index.js", runtime: { name: "nodejs", options: { typescript: false } } }));
+                // The workspace's package.json names the compiled entry point; the working directory
+                // stays the workspace (charts/app is relative to it), which `main:` would change.
+                const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+                fs.rmSync(path.join(local.workspace, "package.json"));
+                fs.writeFileSync(path.join(local.workspace, "package.json"), JSON.stringify({ ...pkg, main: "dist/index.js" }));
+                local.setProjectFile(stringifyYaml({ ...project, runtime: { name: "nodejs", options: { typescript: false } } }));
             }],
         ];
         const pulumi = local.pulumiBinary;

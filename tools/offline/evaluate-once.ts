@@ -1,7 +1,7 @@
 /**
  * Benchmark helper: evaluates one stack in a fresh process and exits.
  *
- *   node -r ts-node/register/transpile-only tools/offline/evaluate-once.ts <stack> [root]
+ *   node -r ./tools/register.js tools/offline/evaluate-once.ts <stack> [root]
  *       the stack after its upstream stacks (as `npm run plan` does). With a root other than the
  *       project (the benchmark's empty program), the stack has no file and empty config.
  *   … evaluate-once.ts <stack> --upstream <file>
