@@ -23,8 +23,26 @@ SERVICE_CIDR=10.0.0.0/24
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+free_ports() { # N: N distinct free loopback ports, below the kernel's ephemeral range, so a
+	# port the OS hands to some other process's bind(0) meanwhile cannot collide with ours.
+	python3 - "$1" <<'PY'
+import random, socket, sys
+lo, _ = (int(x) for x in open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+ports, held = [], []
+while len(ports) < int(sys.argv[1]):
+    p = random.randrange(20000, max(20001, min(lo, 32768)))
+    if p in ports:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        s.close()
+        continue
+    held.append(s)
+    ports.append(p)
+print(" ".join(map(str, ports)))
+PY
 }
 
 gen_certs() {
@@ -117,7 +135,7 @@ cmd_start() {
 	local pki="$STATE/pki"
 
 	local etcd_port peer_port api_port cm_port
-	etcd_port="$(free_port)"; peer_port="$(free_port)"; api_port="$(free_port)"; cm_port="$(free_port)"
+	read -r etcd_port peer_port api_port cm_port <<<"$(free_ports 4)"
 
 	start_bg etcd "$BIN/etcd" --name local --data-dir "$STATE/etcd" \
 		--listen-client-urls "http://127.0.0.1:$etcd_port" \

@@ -28,6 +28,11 @@ function compilerOptions() {
         inlineSources: false,
         declaration: false,
         noCheck: undefined,
+        // Source map paths relative to the file itself, so stack traces name the real .ts path.
+        outDir: undefined,
+        rootDir: undefined,
+        incremental: undefined,
+        tsBuildInfoFile: undefined,
     };
 }
 

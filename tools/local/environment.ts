@@ -127,7 +127,12 @@ export class LocalEnvironment {
     }
 
     private startCluster(): void {
-        const r = this.run("bash", [path.join(ROOT, "toolchain", "local-cluster.sh"), "start", this.clusterState]);
+        // One retry: a port chosen free can still be taken before the server binds it.
+        let r = this.run("bash", [path.join(ROOT, "toolchain", "local-cluster.sh"), "start", this.clusterState], { allowFailure: true });
+        if (r.code !== 0) {
+            this.log(`local cluster did not start, retrying once:\n${tail(r.stderr, 5)}`);
+            r = this.run("bash", [path.join(ROOT, "toolchain", "local-cluster.sh"), "start", this.clusterState]);
+        }
         const last = r.stdout.trim().split("\n").pop() ?? "";
         if (!fs.existsSync(last)) {
             throw new Error(`local-cluster.sh start did not print a kubeconfig path:\n${tail(r.stderr)}`);
