@@ -11,7 +11,7 @@ export const stackreferencePromotionSource = resourcePolicy({
     severity: "critical",
     topics: ["promotion"],
     scope: "production",
-    blocks: "production StackReferences to development stacks or to stacks whose name names no environment",
+    blocks: "production StackReferences (as the release record lists them) to development stacks or to stacks whose name names no environment",
     remedy: "promote from staging (delivery:promotion.from: <org>/delivery/staging) and run production on its own cluster",
     // The engine does not show StackReferences (reads) to policies; the release record lists them.
     resourceTypes: [STACK_REFERENCE, CONFIG_MAP],
