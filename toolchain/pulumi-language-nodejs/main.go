@@ -24,7 +24,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -488,48 +487,21 @@ func (h *nodeHost) RunPlugin(req *pulumirpc.RunPluginRequest,
 	cmd := exec.CommandContext(server.Context(), node, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), req.GetEnv()...)
-	stdout, err := cmd.StdoutPipe()
+	drain, err := startStreaming(cmd, func(chunk []byte, isErr bool) {
+		resp := &pulumirpc.RunPluginResponse{}
+		if isErr {
+			resp.Output = &pulumirpc.RunPluginResponse_Stderr{Stderr: chunk}
+		} else {
+			resp.Output = &pulumirpc.RunPluginResponse_Stdout{Stdout: chunk}
+		}
+		_ = server.Send(resp)
+	})
 	if err != nil {
-		return err
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting the policy pack in %s: %w", dir, err)
 	}
 	h.track(cmd, true)
 	defer h.track(cmd, false)
-
-	var wg sync.WaitGroup
-	var sendMu sync.Mutex
-	pump := func(r io.Reader, isErr bool) {
-		defer wg.Done()
-		buf := make([]byte, 32*1024)
-		for {
-			n, rerr := r.Read(buf)
-			if n > 0 {
-				chunk := append([]byte(nil), buf[:n]...)
-				resp := &pulumirpc.RunPluginResponse{}
-				if isErr {
-					resp.Output = &pulumirpc.RunPluginResponse_Stderr{Stderr: chunk}
-				} else {
-					resp.Output = &pulumirpc.RunPluginResponse_Stdout{Stdout: chunk}
-				}
-				sendMu.Lock()
-				_ = server.Send(resp)
-				sendMu.Unlock()
-			}
-			if rerr != nil {
-				return
-			}
-		}
-	}
-	wg.Add(2)
-	go pump(stdout, false)
-	go pump(stderr, true)
-	wg.Wait()
+	drain()
 	code := int32(0)
 	if err := cmd.Wait(); err != nil {
 		var exitErr *exec.ExitError
@@ -538,8 +510,6 @@ func (h *nodeHost) RunPlugin(req *pulumirpc.RunPluginRequest,
 		}
 		code = int32(exitErr.ExitCode())
 	}
-	sendMu.Lock()
-	defer sendMu.Unlock()
 	return server.Send(&pulumirpc.RunPluginResponse{
 		Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: code},
 	})
@@ -648,42 +618,59 @@ func (h *nodeHost) InstallDependencies(req *pulumirpc.InstallDependenciesRequest
 	}
 	cmd := exec.Command("npm", "install")
 	cmd.Dir = dir
+	drain, err := startStreaming(cmd, func(chunk []byte, isErr bool) {
+		resp := &pulumirpc.InstallDependenciesResponse{}
+		if isErr {
+			resp.Stderr = chunk
+		} else {
+			resp.Stdout = chunk
+		}
+		_ = server.Send(resp)
+	})
+	if err != nil {
+		return fmt.Errorf("starting npm install: %w", err)
+	}
+	drain()
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("npm install failed: %w", err)
+	}
+	return nil
+}
+
+// startStreaming starts cmd and copies its stdout and stderr, chunk by chunk and one chunk at a
+// time, to send. The returned drain blocks until both streams are closed; call cmd.Wait after it.
+func startStreaming(cmd *exec.Cmd, send func(chunk []byte, isErr bool)) (drain func(), err error) {
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting npm install: %w", err)
+		return nil, err
 	}
 	var wg sync.WaitGroup
-	var sendMu sync.Mutex
+	var mu sync.Mutex
 	pump := func(r io.Reader, isErr bool) {
 		defer wg.Done()
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
-			line := append(sc.Bytes(), '\n')
-			resp := &pulumirpc.InstallDependenciesResponse{}
-			if isErr {
-				resp.Stderr = line
-			} else {
-				resp.Stdout = line
+		buf := make([]byte, 32*1024)
+		for {
+			n, rerr := r.Read(buf)
+			if n > 0 {
+				chunk := append([]byte(nil), buf[:n]...)
+				mu.Lock()
+				send(chunk, isErr)
+				mu.Unlock()
 			}
-			sendMu.Lock()
-			_ = server.Send(resp)
-			sendMu.Unlock()
+			if rerr != nil {
+				return
+			}
 		}
 	}
 	wg.Add(2)
 	go pump(stdout, false)
 	go pump(stderr, true)
-	wg.Wait()
-	if err := cmd.Wait(); err != nil {
-		return fmt.Errorf("npm install failed: %w", err)
-	}
-	return nil
+	return wg.Wait, nil
 }
