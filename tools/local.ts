@@ -13,6 +13,7 @@
  * Exit codes: 0 deployed; 1 a command failed (its output is shown); 2 bad usage or no toolchain.
  */
 import * as path from "path";
+import { policyConfigFile } from "./offline/policy-config";
 import { ROOT } from "./offline/stackfile";
 import { CommandError, LocalEnvironment } from "./local/environment";
 
@@ -43,8 +44,6 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-const POLICY_ENV: Record<string, string> = { dev: "dev", staging: "staging", prod: "prod" };
-
 function main(): number {
     let args: Args;
     try {
@@ -69,11 +68,12 @@ function main(): number {
     try {
         console.log(`  kubeconfig ${local.kubeconfig}; backend ${local.env.PULUMI_BACKEND_URL}`);
         for (const stack of args.stacks) {
-            console.log(`\n== pulumi up -s ${stack} (policy pack: policy/config/${POLICY_ENV[stack]}.json)`);
+            const policyConfig = policyConfigFile(stack);
+            console.log(`\n== pulumi up -s ${stack} (policy pack: ${path.relative(ROOT, policyConfig)})`);
             local.initStack(stack);
             local.writeStack(stack, local.stackConfig(stack));
             const up = local.pulumi(["up", "--yes", "-s", stack, "--policy-pack", path.join(ROOT, "policy"),
-                "--policy-pack-config", path.join(ROOT, "policy", "config", `${POLICY_ENV[stack]}.json`)]);
+                "--policy-pack-config", policyConfig]);
             process.stdout.write(summary(up.stdout));
             const out = local.outputs(stack);
             console.log(`  ${stack}: ${out.environment} runs ${out.release?.version} (image ${out.image}), namespace ${out.namespace}, ` +

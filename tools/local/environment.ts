@@ -260,7 +260,7 @@ export class LocalEnvironment {
     }
 }
 
-/** Commands that take `--color` (all but `login`, `stack ls`, … accept it; these do too). */
+/** The commands that print progress, where `--color never` keeps the captured output plain. */
 function needsColorFlag(args: readonly string[]): boolean {
     return ["up", "preview", "destroy", "refresh"].includes(args[0]);
 }

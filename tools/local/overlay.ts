@@ -11,17 +11,17 @@
  *    created, the stores name an existing identity instead (inert: no operator runs);
  *  - nothing else. App, namespace, release, promotion and pin settings are the shipped ones.
  */
+import { SHORT_NAMES, environmentFromStackName } from "../../config/environment";
 import { ConfigMap, mergeConfig } from "../offline/stackfile";
 
 export const PROJECT_NS = "delivery";
 
 type Store = Record<string, unknown> & { provider?: string; name?: string };
 
-const SHORT: Record<string, string> = { dev: "dev", staging: "staging", prod: "prod" };
-
 /** The existing identity a store names in local mode, per provider. */
 function localStore(store: Store, stack: string): Store {
-    const env = SHORT[stack] ?? stack;
+    const environment = environmentFromStackName(stack);
+    const env = environment !== undefined ? SHORT_NAMES[environment] : stack;
     switch (store.provider) {
         case "aws":
             return { roleArn: `arn:aws:iam::000000000000:role/delivery-${env}-external-secrets`, ...store };
