@@ -58,6 +58,7 @@ export = async () => {
         environment: cfg.environment,
         namespace: namespace.name,
         chart: cfg.chart,
+        values: cfg.values,
         helm: cfg.helm,
         release,
         record,

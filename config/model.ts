@@ -100,15 +100,36 @@ export interface NamespaceConfig {
     readonly ingressNamespace: string;
 }
 
-/** Where the chart comes from: the bundled chart on disk or a chart repository. */
+/** Where the chart comes from: a directory in the project (the bundled chart by default), a Helm repository or an OCI registry. */
 export type ChartSource =
     | { readonly kind: "path"; readonly path: string }
-    | { readonly kind: "repository"; readonly repository: string; readonly name: string; readonly version: string };
+    | { readonly kind: "repository"; readonly repository: string; readonly name: string; readonly version: string; readonly caFile?: string }
+    | { readonly kind: "oci"; readonly repository: string; readonly name: string; readonly version: string };
+
+/** Dotted paths in the chart's values where the promoted release lands. */
+export interface ImageValuePaths {
+    readonly repository?: string;
+    readonly tag?: string;
+    readonly digest?: string;
+}
+
+export type ChartConfig = ChartSource & {
+    /** The chart is charts/app, shipped with the program. */
+    readonly bundled: boolean;
+    /** Where the release lands in the chart's values. @default the bundled chart's image.* */
+    readonly imageValues: ImageValuePaths;
+    /** The typed `delivery:app.*` keys are given to the chart under the bundled chart's value names. @default true for the bundled chart */
+    readonly appValues: boolean;
+};
+
+/** Per-stack chart values: files in order, then the inline map (merged last). */
+export interface ValuesConfig {
+    readonly files: readonly { readonly path: string; readonly values: Record<string, unknown> }[];
+    readonly inline: Record<string, unknown>;
+}
 
 export interface HelmConfig {
-    /** Roll back automatically when an upgrade fails. @default true */
-    readonly atomic: boolean;
-    /** Wait for the workload to become ready. @default true */
+    /** Wait for every rendered object to become ready; a rollout that does not fails the update. @default true */
     readonly wait: boolean;
     /** @default 600 */
     readonly timeoutSeconds: number;
@@ -143,7 +164,8 @@ export interface StackConfig {
     readonly cluster: ClusterConfig;
     readonly app: AppConfig;
     readonly namespace: NamespaceConfig;
-    readonly chart: ChartSource;
+    readonly chart: ChartConfig;
+    readonly values: ValuesConfig;
     readonly helm: HelmConfig;
     /** The release set in config (development; CI sets it on merge). */
     readonly release?: Release;

@@ -5,11 +5,14 @@
  */
 import { Environment, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
 import {
-    AppConfig, CLUSTER_PROVIDERS, ChartSource, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
-    PromotionConfig, Release, ResourceAmounts, StackConfig,
+    AppConfig, CLUSTER_PROVIDERS, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
+    PromotionConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
 } from "./model";
 import { ConfigReader, ConfigValidationError, show } from "./reader";
 import { readSecrets } from "./secrets";
+import { readChart, readInlineValues, readValuesFiles } from "./chart";
+import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
+import * as path from "path";
 
 /** Kubernetes minor version used when the stack does not set one. */
 export const DEFAULT_KUBERNETES_VERSION = "1.31";
@@ -24,7 +27,7 @@ export const DEFAULT_INGRESS_NAMESPACE = "ingress-nginx";
 export const DEFAULT_HELM_TIMEOUT_SECONDS = 600;
 /** Keys of the project namespace this program reads; anything else is a typo. */
 export const KNOWN_KEYS = [
-    "environment", "cluster", "app", "namespace", "chart", "helm", "release", "promotion", "pin", "secrets",
+    "environment", "cluster", "app", "namespace", "chart", "values", "valuesFiles", "helm", "release", "promotion", "pin", "secrets",
     "kubeconfig", "ibmApiKey", "vaultToken",
 ] as const;
 /** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
@@ -51,6 +54,8 @@ export interface RawStackConfig {
     readonly values: Readonly<Record<string, unknown>>;
     /** Keys (without namespace) whose values were given as Pulumi secrets. */
     readonly secretKeys: ReadonlySet<string>;
+    /** The project directory (charts and values files are relative to it). @default the working directory */
+    readonly root?: string;
 }
 
 export function parseConfig(raw: RawStackConfig): StackConfig {
@@ -69,13 +74,16 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const app = readApp(r, v.app, environment);
     const cluster = readCluster(r, v.cluster, environment, short);
     const namespace = readNamespace(r, v.namespace, `${app.name}-${short}`);
-    const chart = readChart(r, v.chart);
+    const root = raw.root ?? process.cwd();
+    const chart = readChart(r, v.chart, root);
+    const values: ValuesConfig = { files: readValuesFiles(r, v.valuesFiles, root), inline: readInlineValues(r, v.values) };
     const helm = readHelm(r, v.helm);
     const release = readRelease(r, v.release, environment);
     const promotion = readPromotion(r, v.promotion, environment, raw.project);
     const pin = readPin(r, v.pin, environment);
     const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
     checkConsistency(r, app, cluster, namespace);
+    checkValues(r, { chart, app, environment, ...values }, release, root);
     const needsIbmKey = secrets.stores.some((s) => s.provider === "ibm" && s.auth === "apiKey" && s.apiKeySecret === undefined);
     if (needsIbmKey && v.ibmApiKey === undefined) {
         r.issue("ibmApiKey", "is required by an IBM store with apiKey auth and no apiKeySecret (set it as a secret)",
@@ -87,7 +95,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     }
     const text = (x: unknown) => (typeof x === "string" ? x : undefined);
     return {
-        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, helm, release, promotion, pin, secrets,
+        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, secrets,
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
 }
@@ -270,28 +278,14 @@ function readNamespace(r: ConfigReader, value: unknown, defaultName: string): Na
     };
 }
 
-function readChart(r: ConfigReader, value: unknown): ChartSource {
-    const o = r.object("chart", value, "{ path: charts/app }");
-    r.unknownKeys("chart", o, ["path", "repository", "name", "version"]);
-    if (o.path !== undefined && o.repository !== undefined) {
-        r.issue("chart", "sets both path and repository; choose one", "{ repository: https://charts.acme.io, name: storefront, version: 0.4.1 }");
-    }
-    if (o.repository !== undefined) {
-        return {
-            kind: "repository",
-            repository: r.string("chart.repository", o.repository, { pattern: /^(https|oci):\/\//, what: "an https:// or oci:// chart repository URL", example: "https://charts.acme.io" }),
-            name: r.string("chart.name", o.name, { pattern: DNS_LABEL, what: "a chart name", example: "storefront" }),
-            version: r.string("chart.version", o.version, { pattern: SEMVER, what: "an exact chart version (no ranges, no latest)", example: `"0.4.1"` }),
-        };
-    }
-    return { kind: "path", path: r.string("chart.path", o.path, { default: DEFAULT_CHART_PATH, example: DEFAULT_CHART_PATH }) };
-}
-
 function readHelm(r: ConfigReader, value: unknown): HelmConfig {
-    const o = r.object("helm", value, "{ atomic: true, wait: true, timeoutSeconds: 600 }");
+    const o = r.object("helm", value, "{ wait: true, timeoutSeconds: 600 }");
+    if (o.atomic !== undefined) {
+        r.issue("helm.atomic", "is no longer used: the chart is rendered and each object applied by Pulumi; a failed rollout fails the update and the previous release keeps serving (see README, the rendering model)",
+            "remove helm.atomic");
+    }
     r.unknownKeys("helm", o, ["atomic", "wait", "timeoutSeconds"]);
     return {
-        atomic: r.boolean("helm.atomic", o.atomic, { default: true, example: "true" }),
         wait: r.boolean("helm.wait", o.wait, { default: true, example: "true" }),
         timeoutSeconds: r.integer("helm.timeoutSeconds", o.timeoutSeconds, { default: DEFAULT_HELM_TIMEOUT_SECONDS, min: 30, max: 3600, example: "600" }),
     };
@@ -370,5 +364,45 @@ function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfi
     }
     if (cluster.provider === "stack" && cluster.stack === undefined) {
         r.issue("cluster.stack", "is required when cluster.provider is stack", "organization/delivery/dev");
+    }
+}
+
+/**
+ * Values problems found before anything is created: a path promotion owns set by hand, and the
+ * merged values against a chart directory's values.schema.json (each naming the layer that set it).
+ */
+function checkValues(r: ConfigReader, s: StackValues, release: Release | undefined, root: string): void {
+    const owned = Object.entries(s.chart.imageValues).filter((e): e is [string, string] => e[1] !== undefined);
+    const layers = [...s.files.map((f, i) => ({ key: `valuesFiles[${i}]`, label: f.path, values: f.values })), { key: "values", label: "", values: s.inline }];
+    for (const [what, dotted] of owned) {
+        for (const l of layers) {
+            if (readPath(l.values, dotted) !== undefined) {
+                r.issue(l.key, `sets ${dotted}${l.label ? ` (in ${l.label})` : ""}, where promotion puts the release's image ${what} (delivery:chart.imageValues.${what}); the release decides it`,
+                    what === "repository" ? "set delivery:app.image instead" : "remove it; set delivery:release (dev) or delivery:pin");
+            }
+        }
+    }
+    if (s.chart.kind !== "path" || r.issues.length > 0) {
+        return;
+    }
+    const dir = path.join(root, s.chart.path);
+    let chartDir: ReturnType<typeof readChartDir>;
+    try {
+        chartDir = readChartDir(dir);
+    } catch (e) {
+        r.issue("chart.path", `${s.chart.path}: values.yaml or values.schema.json does not parse (${String((e as Error).message).split("\n")[0]})`, "charts/app");
+        return;
+    }
+    if (!chartDir.schema) {
+        return;
+    }
+    // The release is only known once promotion resolves; its image values are strings of the shape below.
+    const composed = composeLayers(stackLayers(s, release ?? { imageTag: "0.0.0", imageDigest: undefined }));
+    for (const p of validateAgainstSchema(chartDir.schema, chartDir.defaults, composed, s.chart.path)) {
+        const key = p.origin === "delivery:values" ? `values${p.path ? `.${p.path}` : ""}`
+            : p.origin.startsWith("delivery:") ? `${p.origin.slice("delivery:".length)} → ${p.path || "(top level)"}`
+            : p.origin === RELEASE_ORIGIN ? `chart.imageValues → ${p.path}` : `values.${p.path}`;
+        r.issue(key, `${p.problem} (${s.chart.path}/values.schema.json; set by ${p.origin})`,
+            p.origin.startsWith("delivery:valuesFiles") ? `fix ${p.path} in that file` : `a value of the type the chart's values.schema.json asks for at ${p.path}`);
     }
 }

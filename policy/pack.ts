@@ -43,6 +43,13 @@ import { workloadRunAsNonRoot } from "./policies/workload-run-as-non-root";
 import { workloadReplicasMinimum } from "./policies/workload-replicas-minimum";
 import { workloadResourceLimits } from "./policies/workload-resource-limits";
 import { workloadZoneSpread } from "./policies/workload-zone-spread";
+import { helmReleaseChartSource } from "./policies/helm-release-chart-source";
+import { workloadAutoscalerRange } from "./policies/workload-autoscaler-range";
+import { roleLeastPrivilege } from "./policies/role-least-privilege";
+import { workloadContainerHygiene } from "./policies/workload-container-hygiene";
+import { workloadPodSecurityRestricted } from "./policies/workload-pod-security-restricted";
+import { workloadRolloutKeepsServing } from "./policies/workload-rollout-keeps-serving";
+import { workloadServiceAccount } from "./policies/workload-service-account";
 
 export { DeliveryPolicy };
 
@@ -72,12 +79,18 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadImagePinned,
     workloadImageRegistry,
     helmReleaseChartPinned,
+    helmReleaseChartSource,
     workloadPrivileged,
     workloadHostNamespaces,
     workloadPrivilegeEscalation,
     workloadRunAsNonRoot,
     workloadReadOnlyRootFilesystem,
     workloadHealthProbes,
+    workloadPodSecurityRestricted,
+    workloadServiceAccount,
+    workloadContainerHygiene,
+    workloadRolloutKeepsServing,
+    workloadAutoscalerRange,
     workloadZoneSpread,
     servicePublicExposure,
     ingressTls,
@@ -90,6 +103,7 @@ export const policies: readonly DeliveryPolicy[] = [
     secretstoreWorkloadIdentity,
     externalsecretScopedFind,
     clusterrolebindingClusterAdmin,
+    roleLeastPrivilege,
     // Promotion and the pack's own configuration
     stackreferencePromotionSource,
     stackPromotionFromStaging,

@@ -119,7 +119,7 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
             assert.equal(provider.inputs.context, "platform-staging");
             assert.equal(provider.display.kubeconfig, "[secret]", "the kubeconfig stays a secret");
             assert.equal(ev.resources.filter((r) => /^(aws|azure-native|gcp):/.test(r.type)).length, 0);
-            assert.equal(one(ev, "kubernetes:helm.sh/v3:Release", "storefront-helm").provider.split("::")[3], "delivery-staging-k8s");
+            assert.equal(one(ev, "kubernetes:helm.sh/v4:Chart", "storefront-chart").provider.split("::")[3], "delivery-staging-k8s");
         });
 
         it("reads a kubeconfig file given by path, and fails clearly when it is missing", async () => {

@@ -44,14 +44,14 @@ describe("local environment overlay", () => {
             });
 
             it("installs nothing from a chart repository and does not wait for Pods", () => {
-                const releases = ofType(local, "kubernetes:helm.sh/v3:Release");
-                assert.deepEqual(releases.map((r) => r.inputs.chart), ["./charts/app"]);
-                assert.deepEqual(releases.map((r) => [r.inputs.atomic, r.inputs.skipAwait]), [[false, true]]);
+                assert.deepEqual(ofType(local, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart), []);
+                const charts = ofType(local, "kubernetes:helm.sh/v4:Chart");
+                assert.deepEqual(charts.map((r) => [r.inputs.chart, r.inputs.skipAwait]), [["./charts/app", true]]);
             });
 
             it("keeps the app's values, namespace and release as shipped", () => {
                 const values = (ev: Evaluation) => {
-                    const v = { ...one(ev, "kubernetes:helm.sh/v3:Release", "-helm").inputs.values };
+                    const v = { ...one(ev, "kubernetes:helm.sh/v4:Chart", "-chart").inputs.values };
                     delete v.serviceAccount; // annotations name the identity, which differs by design
                     return v;
                 };

@@ -1,9 +1,14 @@
+import * as path from "path";
+import { directoryDigest } from "../components/promotion";
 import { strict as assert } from "assert";
 import { asUpstream, cfg, ofType, one, rejects, runChain, runStack } from "./harness";
 
 const DIGEST = "sha256:" + "ab".repeat(32);
 const DEV = "organization/delivery/dev";
 const STAGING = "organization/delivery/staging";
+
+/** The bundled chart as the release record names it. */
+const BUNDLED_CHART = { chart: "app", chartVersion: "0.3.0", chartSource: "charts/app", chartDigest: directoryDigest(path.join(__dirname, "..", "charts", "app")) };
 
 describe("promotion dev → staging → prod", () => {
     it("a new dev version moves staging, and prod only once staging has it", async () => {
@@ -15,14 +20,14 @@ describe("promotion dev → staging → prod", () => {
         assert.equal((prodBefore.outputs.release as { version: string }).version, "1.8.3");
         const prodAfter = (await runChain("prod", [], { [STAGING]: asUpstream(staging) })).target;
         assert.equal((prodAfter.outputs.release as { version: string }).version, "1.9.0");
-        assert.equal(one(prodAfter, "kubernetes:helm.sh/v3:Release", "storefront-helm").inputs.values.image.tag, "1.9.0");
+        assert.equal(one(prodAfter, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.image.tag, "1.9.0");
     });
 
     it("an image digest travels with the release and is preferred over the tag", async () => {
         const dev = await runStack("dev", cfg("release", { version: "1.9.0", imageDigest: DIGEST }));
         const staging = (await runChain("staging", [], { [DEV]: asUpstream(dev) })).target;
         assert.equal(staging.outputs.image, `ghcr.io/acme/storefront@${DIGEST}`);
-        assert.equal(one(staging, "kubernetes:helm.sh/v3:Release", "storefront-helm").inputs.values.image.digest, DIGEST);
+        assert.equal(one(staging, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.image.digest, DIGEST);
     });
 
     it("a pin holds prod on a release whatever staging runs, and records why", async () => {
@@ -32,9 +37,9 @@ describe("promotion dev → staging → prod", () => {
         const prod = (await runChain("prod", [cfg("pin", { version: "1.8.2", reason })], { [STAGING]: asUpstream(staging) })).target;
         assert.deepEqual(prod.outputs.promotion, {
             environment: "production", source: "pin", upstreamStack: STAGING, pinned: true, pinReason: reason,
-            release: { version: "1.8.2", imageTag: "1.8.2", imageDigest: "", chart: "app", chartVersion: "0.3.0" },
+            release: { version: "1.8.2", imageTag: "1.8.2", imageDigest: "", ...BUNDLED_CHART },
         });
-        assert.equal(one(prod, "kubernetes:helm.sh/v3:Release", "storefront-helm").inputs.values.image.tag, "1.8.2");
+        assert.equal(one(prod, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.image.tag, "1.8.2");
         assert.equal(ofType(prod, "pulumi:pulumi:StackReference").length, 0, "a pinned stack does not depend on its upstream");
         const record = one(prod, "kubernetes:core/v1:ConfigMap", "-record").inputs.data;
         assert.deepEqual([record.pinned, record.pinReason, record.source], ["true", reason, "pin"]);

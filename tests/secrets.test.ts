@@ -63,7 +63,7 @@ describe("secret stores", () => {
         });
 
         it("feeds the synced secrets to the Helm release by name", () => {
-            assert.deepEqual(one(prod, "kubernetes:helm.sh/v3:Release", "storefront-helm").inputs.values.envFromSecrets, ["storefront-database", "storefront-payments"]);
+            assert.deepEqual(one(prod, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.envFromSecrets, ["storefront-database", "storefront-payments"]);
         });
 
         it("installs the operator with a pinned chart in its own namespace, and Sealed Secrets where enabled", () => {

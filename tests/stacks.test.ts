@@ -1,12 +1,17 @@
+import * as path from "path";
+import { directoryDigest } from "../components/promotion";
 import { strict as assert } from "assert";
 import { Evaluation, ofType, one, runStack } from "./harness";
 
-const RELEASE = "kubernetes:helm.sh/v3:Release";
+const CHART = "kubernetes:helm.sh/v4:Chart";
 const EKS = "aws:eks/cluster:Cluster";
 
 function values(ev: Evaluation) {
-    return one(ev, RELEASE, "storefront-helm").inputs.values;
+    return one(ev, CHART, "storefront-chart").inputs.values;
 }
+
+/** The bundled chart as the release record names it. */
+const BUNDLED_CHART = { chart: "app", chartVersion: "0.3.0", chartSource: "charts/app", chartDigest: directoryDigest(path.join(__dirname, "..", "charts", "app")) };
 
 describe("shipped stacks", () => {
     let dev: Evaluation;
@@ -36,7 +41,7 @@ describe("shipped stacks", () => {
         it("takes its release from config and records that", () => {
             assert.deepEqual(dev.outputs.promotion, {
                 environment: "development", source: "config", upstreamStack: "", pinned: false, pinReason: "",
-                release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", chart: "app", chartVersion: "0.3.0" },
+                release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", ...BUNDLED_CHART },
             });
             assert.equal(ofType(dev, "pulumi:pulumi:StackReference").length, 0);
         });
@@ -100,7 +105,7 @@ describe("shipped stacks", () => {
             const cm = one(prod, "kubernetes:core/v1:ConfigMap", "-record");
             assert.deepEqual(cm.inputs.data, {
                 environment: "production", version: "1.8.3", image: "ghcr.io/acme/storefront:1.8.3", chart: "app-0.3.0",
-                source: "upstream", upstreamStack: "organization/delivery/staging", pinned: "false", pinReason: "",
+                chartSource: BUNDLED_CHART.chartSource, chartDigest: BUNDLED_CHART.chartDigest, source: "upstream", upstreamStack: "organization/delivery/staging", pinned: "false", pinReason: "",
                 stackReferences: "organization/delivery/staging",
             });
         });
@@ -122,12 +127,13 @@ describe("shipped stacks", () => {
                 assert.deepEqual(policies.map((p) => p.inputs.metadata.name).sort(), ["allow-dns", "allow-ingress-controller", "allow-same-namespace", "default-deny"]);
             });
 
-            it(`${stack}: Helm release pinned, atomic, on the cluster's provider, in the app namespace`, () => {
+            it(`${stack}: chart rendered client-side, waited on, on the cluster's provider, in the app namespace`, () => {
                 const ev = { dev, staging, prod }[stack]!;
-                const rel = one(ev, RELEASE, "storefront-helm");
+                const rel = one(ev, CHART, "storefront-chart");
                 assert.equal(rel.inputs.chart, "./charts/app");
-                assert.equal(rel.inputs.version, "0.3.0");
-                assert.equal(rel.inputs.atomic, true);
+                assert.equal(rel.inputs.version, undefined, "a chart directory's version is its Chart.yaml's");
+                assert.equal(rel.inputs.skipAwait, false);
+                assert.equal(ev.outputs.release && (ev.outputs.release as { chartVersion: string }).chartVersion, "0.3.0");
                 assert.equal(rel.inputs.namespace, `storefront-${stack}`);
                 assert.notEqual(rel.inputs.values.image.tag, "latest");
                 assert.match(rel.provider, /pulumi:providers:kubernetes::delivery-\w+-k8s::/);

@@ -19,6 +19,7 @@ import {
 } from "./offline/policy-check";
 import { ROOT, readConfigFile, stackFile } from "./offline/stackfile";
 import { summarize } from "./offline/summary";
+import { RenderError } from "./offline/render";
 
 export const OFFLINE_NOTE =
     "Offline plan: cloud calls are stubbed. Values that providers compute (endpoints, ARNs, IDs, OIDC issuers) are placeholders, not real; nothing was deployed.";
@@ -141,7 +142,7 @@ export function renderJson(p: PlanResult): string {
 
 /** Maps a failure to the message and exit code the CLI reports. */
 export function failure(e: unknown): { code: number; message: string } {
-    if (e instanceof UsageError || e instanceof pulumi.RunError || e instanceof UpstreamError || e instanceof PolicyConfigError) {
+    if (e instanceof UsageError || e instanceof pulumi.RunError || e instanceof UpstreamError || e instanceof PolicyConfigError || e instanceof RenderError) {
         return { code: 2, message: e.message };
     }
     if (e instanceof Error && e.name === "ConfigValidationError") {

@@ -2,20 +2,22 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { Environment } from "../../config/environment";
-import { AppConfig, ChartSource, HelmConfig } from "../../config/model";
+import { AppConfig, ChartConfig, HelmConfig, ValuesConfig } from "../../config/model";
+import { composeLayers, stackLayers } from "../../config/values";
 import { PromotionRecord, ReleaseRecord, imageRef } from "../promotion";
 
 export interface AppReleaseArgs {
     readonly app: AppConfig;
     readonly environment: Environment;
     readonly namespace: pulumi.Input<string>;
-    readonly chart: ChartSource;
+    readonly chart: ChartConfig;
+    readonly values: ValuesConfig;
     readonly helm: HelmConfig;
     readonly release: pulumi.Output<ReleaseRecord>;
     readonly record: pulumi.Output<PromotionRecord>;
-    /** Secrets (by name) the app loads with envFrom, e.g. written by External Secrets. */
+    /** Secrets (by name) the app loads with envFrom, e.g. written by External Secrets (bundled chart's names). */
     readonly envFromSecrets?: pulumi.Input<string[]>;
-    /** Annotations for the app's service account (workload identity). */
+    /** Annotations for the app's service account (workload identity; bundled chart's names). */
     readonly serviceAccountAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     readonly labels: Readonly<Record<string, string>>;
     /**
@@ -25,71 +27,64 @@ export interface AppReleaseArgs {
     readonly stackReferences?: readonly string[];
 }
 
-/** Releases kept by Helm for `helm rollback`. */
-export const HELM_MAX_HISTORY = 10;
+/** The chart argument of `helm.v4.Chart` (a relative path, a repository chart name, an oci:// reference). */
+export function chartReference(chart: ChartConfig): { chart: string; repositoryOpts?: { repo: string; caFile?: string } } {
+    switch (chart.kind) {
+        case "path":
+            // Relative, so the state does not depend on where the program was checked out.
+            return { chart: `./${path.posix.normalize(chart.path)}` };
+        case "repository":
+            return { chart: chart.name, repositoryOpts: { repo: chart.repository, ...(chart.caFile ? { caFile: chart.caFile } : {}) } };
+        case "oci":
+            return { chart: `${chart.repository}/${chart.name}` };
+    }
+}
 
-/** The chart's values for one stack: every per-environment difference comes from config. */
-export function chartValues(args: Pick<AppReleaseArgs, "app" | "environment">, release: ReleaseRecord) {
-    const a = args.app;
-    return {
-        environment: args.environment,
-        replicaCount: a.replicas,
-        image: { repository: a.image, tag: release.imageTag, digest: release.imageDigest || undefined, pullPolicy: "IfNotPresent" },
-        containerPort: a.port,
-        logLevel: a.logLevel,
-        features: { ...a.features },
-        env: { ...a.env },
-        resources: {
-            requests: { cpu: a.resources.requests.cpu, memory: a.resources.requests.memory },
-            limits: { cpu: a.resources.limits.cpu, memory: a.resources.limits.memory },
-        },
-        autoscaling: {
-            enabled: a.autoscaling.enabled,
-            minReplicas: a.autoscaling.min,
-            maxReplicas: a.autoscaling.max,
-            targetCPUUtilizationPercentage: a.autoscaling.cpuTarget,
-        },
-        podDisruptionBudget: { enabled: a.pdb.enabled, minAvailable: a.pdb.minAvailable },
-        topologySpread: { enabled: a.spreadAcrossZones },
-        ingress: { enabled: a.ingress.enabled, className: a.ingress.className, host: a.ingress.host, tls: a.ingress.tls },
-    };
+/** The values the chart receives for one stack and release (see config/values.ts for the layers). */
+export function releaseChartValues(
+    args: Pick<AppReleaseArgs, "app" | "environment" | "chart" | "values">, release: Pick<ReleaseRecord, "imageTag" | "imageDigest">,
+    programValues: Record<string, unknown> = {},
+): Record<string, unknown> {
+    const extra = args.chart.appValues ? { origin: "the program", values: programValues } : undefined;
+    return composeLayers(stackLayers({ ...args.values, chart: args.chart, app: args.app, environment: args.environment }, release, extra)).values;
 }
 
 /**
- * The application's Helm release (atomic: a failed upgrade rolls back) and a ConfigMap that
- * records in the cluster which release runs and where it came from.
+ * The application's chart, rendered client-side (`helm.v4.Chart`): every object it renders is a
+ * resource of its own, so `pulumi preview --diff` shows each object's change and the policy pack
+ * judges each object's real spec. Pulumi waits for each workload to become ready (unless
+ * `helm.wait` is false); a rollout that does not fails the update, while the Deployment's rolling
+ * update keeps the previous release's pods serving. A ConfigMap records in the cluster which
+ * release runs and where it came from.
  */
 export class AppRelease extends pulumi.ComponentResource {
-    readonly helmRelease: k8s.helm.v3.Release;
+    readonly chart: k8s.helm.v4.Chart;
     readonly image: pulumi.Output<string>;
 
     constructor(name: string, args: AppReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("delivery:app:AppRelease", name, {}, opts);
         const a = args.app;
-        const chart = args.chart;
         this.image = args.release.apply((r) => imageRef(a.image, r));
-        const values = pulumi.all([args.release, args.envFromSecrets ?? [], args.serviceAccountAnnotations ?? {}]).apply(([r, secrets, annotations]) => ({
-            ...chartValues(args, r),
-            envFromSecrets: secrets,
-            serviceAccount: { annotations, labels: { ...args.labels } },
-        }));
+        const values = pulumi.all([args.release, args.envFromSecrets ?? [], args.serviceAccountAnnotations ?? {}]).apply(([r, secrets, annotations]) =>
+            releaseChartValues(args, r, { envFromSecrets: secrets, serviceAccount: { annotations, labels: { ...args.labels } } }));
 
-        this.helmRelease = new k8s.helm.v3.Release(`${name}-helm`, {
+        const ref = chartReference(args.chart);
+        this.chart = new k8s.helm.v4.Chart(`${name}-chart`, {
             name: a.name,
             namespace: args.namespace,
-            // Relative, so the state does not depend on where the program was checked out.
-            chart: chart.kind === "path" ? `./${path.posix.normalize(chart.path)}` : chart.name,
-            version: args.release.chartVersion,
-            repositoryOpts: chart.kind === "repository" ? { repo: chart.repository } : undefined,
+            chart: ref.chart,
+            version: args.chart.kind === "path" ? undefined : args.release.chartVersion,
+            repositoryOpts: ref.repositoryOpts,
             values,
-            atomic: args.helm.atomic,
-            cleanupOnFail: true,
             skipAwait: !args.helm.wait,
-            timeout: args.helm.timeoutSeconds,
-            maxHistory: HELM_MAX_HISTORY,
-            createNamespace: false,
-            description: args.record.apply((r) => `${r.release.version} from ${r.source}${r.upstreamStack ? ` (${r.upstreamStack})` : ""}`),
-        }, { parent: this });
+        }, {
+            parent: this,
+            // Every rendered object gets the stack's timeout for its readiness.
+            transforms: [(t) => ({
+                props: t.props,
+                opts: pulumi.mergeOptions(t.opts, { customTimeouts: { create: `${args.helm.timeoutSeconds}s`, update: `${args.helm.timeoutSeconds}s` } }),
+            })],
+        });
 
         new k8s.core.v1.ConfigMap(`${name}-record`, {
             metadata: {
@@ -102,6 +97,8 @@ export class AppRelease extends pulumi.ComponentResource {
                 version: r.release.version,
                 image: imageRef(a.image, r.release),
                 chart: `${r.release.chart}-${r.release.chartVersion}`,
+                chartSource: r.release.chartSource ?? "",
+                chartDigest: r.release.chartDigest ?? "",
                 source: r.source,
                 upstreamStack: r.upstreamStack,
                 pinned: String(r.pinned),

@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { Environment, UPSTREAM, SHORT_NAMES } from "../../config/environment";
-import { ChartSource, StackConfig } from "../../config/model";
+import * as crypto from "crypto";
+import { ChartConfig, StackConfig } from "../../config/model";
 
 /** Stack outputs a downstream stack reads. */
 export const RELEASE_OUTPUT = "release";
@@ -20,6 +21,10 @@ export interface ReleaseRecord {
     readonly imageDigest: string;
     readonly chart: string;
     readonly chartVersion: string;
+    /** Where the chart comes from: `charts/app`, `https://charts.acme.io`, `oci://ghcr.io/acme/charts/app`. */
+    readonly chartSource?: string;
+    /** `sha256:` of a chart directory's files (the source gives no digest for repository charts). */
+    readonly chartDigest?: string;
 }
 
 export type ReleaseSource = "config" | "upstream" | "pin";
@@ -49,12 +54,48 @@ export function readLocalChart(chartPath: string): { name: string; version: stri
     return { name: String(chart.name), version: String(chart.version) };
 }
 
-export function chartIdentity(chart: ChartSource): { name: string; version: string } {
-    return chart.kind === "path" ? readLocalChart(chart.path) : { name: chart.name, version: chart.version };
+/** `sha256:` over a directory's files (paths and contents, sorted): the same chart gives the same digest anywhere. */
+export function directoryDigest(dir: string): string {
+    const h = crypto.createHash("sha256");
+    const walk = (d: string, rel: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name))) {
+            const r = rel ? `${rel}/${e.name}` : e.name;
+            if (e.isDirectory()) {
+                walk(path.join(d, e.name), r);
+            } else if (e.isFile()) {
+                h.update(`${r}\0`).update(fs.readFileSync(path.join(d, e.name))).update("\0");
+            }
+        }
+    };
+    walk(dir, "");
+    return `sha256:${h.digest("hex")}`;
+}
+
+export interface ChartIdentity {
+    readonly name: string;
+    readonly version: string;
+    readonly source: string;
+    readonly digest?: string;
+}
+
+export function chartIdentity(chart: ChartConfig): ChartIdentity {
+    switch (chart.kind) {
+        case "path":
+            return { ...readLocalChart(chart.path), source: chart.path, digest: directoryDigest(path.resolve(chart.path)) };
+        case "repository":
+            return { name: chart.name, version: chart.version, source: chart.repository };
+        case "oci":
+            return { name: chart.name, version: chart.version, source: `${chart.repository}/${chart.name}` };
+    }
 }
 
 export function imageRef(image: string, release: Pick<ReleaseRecord, "imageTag" | "imageDigest">): string {
     return release.imageDigest ? `${image}@${release.imageDigest}` : `${image}:${release.imageTag}`;
+}
+
+function chartFields(chart: ChartIdentity, version?: string): Pick<ReleaseRecord, "chart" | "chartVersion" | "chartSource" | "chartDigest"> {
+    const v = version ?? chart.version;
+    return { chart: chart.name, chartVersion: v, chartSource: chart.source, ...(chart.digest && v === chart.version ? { chartDigest: chart.digest } : {}) };
 }
 
 function isReleaseRecord(value: unknown): value is ReleaseRecord {
@@ -75,14 +116,14 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
     if (cfg.pin) {
         const p = cfg.pin;
         const release: ReleaseRecord = {
-            version: p.version, imageTag: p.imageTag, imageDigest: p.imageDigest ?? "", chart: chart.name, chartVersion: p.chartVersion ?? chart.version,
+            version: p.version, imageTag: p.imageTag, imageDigest: p.imageDigest ?? "", ...chartFields(chart, p.chartVersion),
         };
         return { release: pulumi.output(release), record: record("pin", release, cfg.promotion.from ?? "", p.reason) };
     }
     if (env === "development") {
         const r = cfg.release!;
         const release: ReleaseRecord = {
-            version: r.version, imageTag: r.imageTag, imageDigest: r.imageDigest ?? "", chart: chart.name, chartVersion: r.chartVersion ?? chart.version,
+            version: r.version, imageTag: r.imageTag, imageDigest: r.imageDigest ?? "", ...chartFields(chart, r.chartVersion),
         };
         return { release: pulumi.output(release), record: record("config", release) };
     }
@@ -104,6 +145,11 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
         }
         if (!isReleaseRecord(upRelease)) {
             throw new pulumi.RunError(`${where}, but its "${RELEASE_OUTPUT}" output is malformed: ${JSON.stringify(upRelease)}`);
+        }
+        if (upRelease.chart !== chart.name) {
+            throw new pulumi.RunError(
+                `${where}, which runs chart ${upRelease.chart}, but this stack deploys chart ${chart.name} (${cfg.project}:chart); ` +
+                `promote between stacks that run the same chart.`);
         }
         if (cfg.chart.kind === "path" && upRelease.chartVersion !== chart.version) {
             throw new pulumi.RunError(

@@ -91,6 +91,13 @@ export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 export const HELM_CHART_V4 = "kubernetes:helm.sh/v4:Chart";
 export const HELM_TYPES: readonly string[] = [HELM_RELEASE, HELM_CHART_V4];
 export const isHelm = (type: string) => HELM_TYPES.includes(type);
+/**
+ * Helm resources whose rendered objects the engine never shows the pack (`helm.v3.Release`): only
+ * for these do policies read the values, as an early hint. A `helm.v4.Chart` registers every
+ * object it renders, and those objects are what the policies judge.
+ */
+export const HELM_VALUES_TYPES: readonly string[] = [HELM_RELEASE];
+export const isHelmValues = (type: string) => HELM_VALUES_TYPES.includes(type);
 
 export const SERVICE = "kubernetes:core/v1:Service";
 export const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
@@ -116,3 +123,6 @@ export const isSecretStore = (type: string) => k8s("external-secrets.io/v1|exter
 export const isExternalSecret = (type: string) => k8s("external-secrets.io/v1|external-secrets.io/v1beta1", "ExternalSecret|ClusterExternalSecret").test(type);
 
 export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+export const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+export const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
+export const isRole = (type: string) => /^kubernetes:rbac\.authorization\.k8s\.io\/v1(beta1)?:(ClusterRole|Role)$/.test(type);

@@ -106,3 +106,29 @@ export function releaseNamespace(p: any): string | undefined {
     const ns = peek(p, "namespace");
     return typeof ns === "string" ? ns : undefined;
 }
+
+// Rendered objects ----------------------------------------------------------------------------
+
+/** The `helm.v4.Chart` a rendered object came from (its nearest Chart ancestor). */
+export function chartOf(r: { parent?: { type: string; parent?: unknown; props: unknown; name: string } }): { name: string; props: any } | undefined {
+    for (let p: any = r.parent; p; p = p.parent) {
+        if (p.type === "kubernetes:helm.sh/v4:Chart") {
+            return p;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * Where in a chart's values a rendered setting probably comes from: leaf paths whose key matches
+ * `key` and whose value equals `value` (`connect.replicas` for a Deployment's 1 replica), as the
+ * stack key to change (`delivery:values connect.replicas`).
+ */
+export function valuesHint(chartProps: any, key: RegExp, value: unknown): string | undefined {
+    const found = findKeys(read(chartProps, "values"), (k, v) => key.test(k) && v === value, "");
+    if (found.length === 0) {
+        return undefined;
+    }
+    const paths = found.map((f) => f.path.replace(/^\./, "")).slice(0, 3);
+    return `delivery:values ${paths.join(" / ")} (now ${JSON.stringify(value)})`;
+}

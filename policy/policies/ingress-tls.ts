@@ -1,6 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 import { list } from "../lib/props";
-import { HELM_TYPES, INGRESS, isHelm, isIngress } from "../lib/types";
+import { HELM_VALUES_TYPES, INGRESS, isHelmValues, isIngress } from "../lib/types";
 import { describeRelease, findInValues } from "../lib/workloads";
 
 /** A chart's ingress TLS setting counts when it is true or a non-empty list of TLS blocks. */
@@ -17,10 +17,10 @@ export const ingressTls = resourcePolicy({
     scope: "production",
     blocks: "production ingresses serving plain HTTP",
     remedy: "set delivery:app.ingress.tls: true",
-    resourceTypes: [INGRESS, ...HELM_TYPES],
-    appliesTo: (t) => isIngress(t) || isHelm(t),
+    resourceTypes: [INGRESS, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isIngress(t) || isHelmValues(t),
     validate: ({ type, name, props, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const f of findInValues(props, (k, v) => k === "ingress" && typeof v === "object" && v !== null && (v as { enabled?: unknown }).enabled === true)) {
                 if (!tlsOn((f.value as { tls?: unknown }).tls)) {
                     report(`${describeRelease(name, props)} serves its ingress without TLS (${f.path}.tls is ${JSON.stringify((f.value as { tls?: unknown }).tls ?? null)})`);

@@ -1,7 +1,7 @@
 import { isOpenToAll, outside } from "../lib/cidr";
 import { resourcePolicy } from "../lib/define";
 import { list, read, stringMap } from "../lib/props";
-import { HELM_TYPES, isHelm, SERVICE } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, SERVICE } from "../lib/types";
 import { describeRelease, findInValues } from "../lib/workloads";
 
 export interface Params {
@@ -50,13 +50,13 @@ export const servicePublicExposure = resourcePolicy<Params>({
     scope: "all",
     blocks: "NodePort services and public LoadBalancers without an allow-list, in manifests or Helm values",
     remedy: "use a ClusterIP service behind the ingress, an internal load balancer annotation, or loadBalancerSourceRanges",
-    resourceTypes: [SERVICE, ...HELM_TYPES],
-    appliesTo: (t) => t === SERVICE || isHelm(t),
+    resourceTypes: [SERVICE, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => t === SERVICE || isHelmValues(t),
     params: {
         allowedSourceRanges: { type: "array", items: { type: "string" }, default: [], description: "CIDRs LoadBalancer source ranges must fall within; empty accepts any range narrower than 0.0.0.0/0." },
     },
     validate: ({ type, name, props, config, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             const services = findInValues(props, (k, v) => /service$/i.test(k) && typeof v === "object" && v !== null && !Array.isArray(v));
             for (const f of services) {
                 const s = f.value as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { platformCharts } from "../lib/params";
 import { peek, read, stringMap } from "../lib/props";
-import { HELM_TYPES, isHelm, isPdb, isReplicatedWorkload, PDB, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isPdb, isReplicatedWorkload, PDB, WORKLOAD_TYPES } from "../lib/types";
 import { describeRelease, describeWorkload, isPlatformRelease, namespaceOf, podLabelsOf, releaseNamespace, valuesOf } from "../lib/workloads";
 
 export interface Params {
@@ -34,12 +34,12 @@ export const workloadDisruptionBudget = stackPolicy<Params>({
     scope: "production",
     blocks: "production workloads or app releases without a PodDisruptionBudget",
     remedy: "set delivery:app.pdb.minAvailable to 1 or more (below the replica count)",
-    resourceTypes: [...HELM_TYPES, ...WORKLOAD_TYPES.filter((t) => !/(DaemonSet|Job|Pod)$/.test(t)), PDB],
+    resourceTypes: [...HELM_VALUES_TYPES, ...WORKLOAD_TYPES.filter((t) => !/(DaemonSet|Job|Pod)$/.test(t)), PDB],
     params: { platformCharts: platformCharts() },
     validate: ({ resources, config, report }) => {
         const pdbs = resources.filter((r) => isPdb(r.type));
         for (const r of resources) {
-            if (isHelm(r.type) && !isPlatformRelease(r.props, config.platformCharts)) {
+            if (isHelmValues(r.type) && !isPlatformRelease(r.props, config.platformCharts)) {
                 const v = valuesOf(r.props);
                 if (read(v, "replicaCount") === undefined && read(v, "autoscaling") === undefined) {
                     continue; // not a workload chart as far as its values tell

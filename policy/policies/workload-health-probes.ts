@@ -1,7 +1,7 @@
 import { resourcePolicy } from "../lib/define";
 import { platformCharts } from "../lib/params";
 import { isSet } from "../lib/props";
-import { HELM_TYPES, isHelm, isServingWorkload } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isServingWorkload } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, findInValues, isPlatformRelease, podSpecOf } from "../lib/workloads";
 
 export interface Params {
@@ -25,11 +25,11 @@ export const workloadHealthProbes = resourcePolicy<Params>({
     scope: "all",
     blocks: "serving containers without liveness/readiness probes, or probes disabled in Helm values",
     remedy: "add livenessProbe and readinessProbe to every serving container (the bundled chart defines both)",
-    resourceTypes: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet", ...HELM_TYPES],
-    appliesTo: (t) => isServingWorkload(t) || isHelm(t),
+    resourceTypes: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet", ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isServingWorkload(t) || isHelmValues(t),
     params: { platformCharts: platformCharts() },
     validate: ({ args, type, name, props, config, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             if (isPlatformRelease(props, config.platformCharts)) {
                 return args.notApplicable(`${name} installs a platform chart`);
             }

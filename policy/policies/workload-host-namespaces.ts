@@ -1,6 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 import { list, peek, read } from "../lib/props";
-import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { describeRelease, describeWorkload, findInValues, podSpecOf } from "../lib/workloads";
 
 const HOST_NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
@@ -14,10 +14,10 @@ export const workloadHostNamespaces = resourcePolicy({
     scope: "all",
     blocks: "hostNetwork / hostPID / hostIPC and hostPath volumes, in pod specs or Helm values",
     remedy: "remove hostNetwork, hostPID, hostIPC and hostPath volumes from the pod",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
-    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t),
     validate: ({ type, name, props, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const f of findInValues(props, (k, v) => HOST_NAMESPACES.includes(k) && v === true)) {
                 report(`${describeRelease(name, props)} shares the node's namespace (${f.path}: true)`);
             }

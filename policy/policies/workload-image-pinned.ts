@@ -1,7 +1,7 @@
 import { resourcePolicy } from "../lib/define";
 import { helmImages, parseImage } from "../lib/images";
 import { read } from "../lib/props";
-import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, podSpecOf } from "../lib/workloads";
 
 export interface Params {
@@ -20,14 +20,14 @@ export const workloadImagePinned = resourcePolicy<Params>({
     scope: "all",
     blocks: "images tagged `latest` (or another moving tag), or without tag and digest",
     remedy: "promote a versioned release (delivery:release.version, optionally imageDigest); for a pin use the version's tag, never latest",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
-    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t),
     params: {
         mutableTags: { type: "array", items: { type: "string" }, default: DEFAULT_MUTABLE_TAGS, description: "Tags that are not pins (compared case-insensitively)." },
     },
     validate: ({ type, name, props, config, report }) => {
         const moving = (tag: string) => config.mutableTags.some((t) => t.toLowerCase() === tag.toLowerCase());
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const img of helmImages(props)) {
                 if (img.digest) {
                     continue;

@@ -1,7 +1,7 @@
 import { resourcePolicy } from "../lib/define";
 import { helmImages, parseImage, underPrefix } from "../lib/images";
 import { read } from "../lib/props";
-import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, podSpecOf } from "../lib/workloads";
 
 export interface Params {
@@ -21,15 +21,15 @@ export const workloadImageRegistry = resourcePolicy<Params>({
     scope: "all",
     blocks: "images from registries outside `allowedRegistries`",
     remedy: "publish the image to an allowed registry and point delivery:app.image at it",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
-    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t),
     params: {
         allowedRegistries: { type: "array", items: { type: "string" }, minItems: 1, default: DEFAULT_ALLOWED_REGISTRIES, description: "Allowed image prefixes (registry, optionally with a path)." },
     },
     validate: ({ type, name, props, config, report }) => {
         const allowed = (repository: string) => config.allowedRegistries.some((p) => underPrefix(repository, p));
         const list = config.allowedRegistries.join(", ");
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const img of helmImages(props)) {
                 if (!allowed(img.repository)) {
                     report(`${describeRelease(name, props)} pulls ${img.repository} (${img.path}), which is not under an allowed registry (${list})`);

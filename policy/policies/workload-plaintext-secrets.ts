@@ -1,7 +1,7 @@
 import { resourcePolicy } from "../lib/define";
 import { findKeys, list, peek, read } from "../lib/props";
 import { isLiteralSecretValue, isSecretName, secretShape } from "../lib/secrets";
-import { CONFIG_MAP, HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { CONFIG_MAP, HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, findInValues, podSpecOf } from "../lib/workloads";
 
 /** Why a literal looks like a secret: its name, or its shape. */
@@ -25,10 +25,10 @@ export const workloadPlaintextSecrets = resourcePolicy({
     scope: "all",
     blocks: "secret-looking literals in Helm values, env vars or ConfigMap data",
     remedy: "keep the value in the secret store and load it through delivery:secrets (an ExternalSecret the app reads with envFrom), then remove it from delivery:app.env",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES, CONFIG_MAP],
-    appliesTo: (t) => isWorkload(t) || isHelm(t) || t === CONFIG_MAP,
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES, CONFIG_MAP],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t) || t === CONFIG_MAP,
     validate: ({ type, name, props, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const f of findInValues(props, (k, v) => why(k, v) !== undefined)) {
                 report(`${describeRelease(name, props)}: ${f.path} ${why(f.key, f.value)}`);
             }

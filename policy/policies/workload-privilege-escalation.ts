@@ -1,6 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 import { read } from "../lib/props";
-import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, findInValues, podSpecOf } from "../lib/workloads";
 
 /** No process gains more privileges than its parent (setuid binaries, file capabilities). */
@@ -12,10 +12,10 @@ export const workloadPrivilegeEscalation = resourcePolicy({
     scope: "all",
     blocks: "containers that may escalate privileges (allowPrivilegeEscalation unset or true; true in Helm values)",
     remedy: "set securityContext.allowPrivilegeEscalation: false on every container",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
-    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t),
     validate: ({ type, name, props, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const f of findInValues(props, (k, v) => k === "allowPrivilegeEscalation" && v === true)) {
                 report(`${describeRelease(name, props)} allows privilege escalation (${f.path}: true)`);
             }

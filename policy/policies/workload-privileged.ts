@@ -1,6 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 import { list, read } from "../lib/props";
-import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, findInValues, podSpecOf } from "../lib/workloads";
 
 /** Capabilities that amount to root on the node. */
@@ -17,10 +17,10 @@ export const workloadPrivileged = resourcePolicy({
     scope: "all",
     blocks: "privileged containers and node-level capabilities, in pod specs or Helm values",
     remedy: "remove securityContext.privileged and the added capabilities; drop ALL capabilities instead",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
-    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t),
     validate: ({ type, name, props, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const f of findInValues(props, (k, v) => k === "privileged" && v === true)) {
                 report(`${describeRelease(name, props)} runs privileged containers (${f.path}: true)`);
             }

@@ -1,6 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 import { read } from "../lib/props";
-import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, findInValues, podSpecOf } from "../lib/workloads";
 
 /** An attacker in a container cannot change its binaries. */
@@ -12,10 +12,10 @@ export const workloadReadOnlyRootFilesystem = resourcePolicy({
     scope: "all",
     blocks: "containers with a writable root filesystem (readOnlyRootFilesystem unset/false)",
     remedy: "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
-    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t),
     validate: ({ type, name, props, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const f of findInValues(props, (k, v) => k === "readOnlyRootFilesystem" && v === false)) {
                 report(`${describeRelease(name, props)} makes the root filesystem writable (${f.path}: false)`);
             }

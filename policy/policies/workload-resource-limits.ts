@@ -1,7 +1,7 @@
 import { resourcePolicy } from "../lib/define";
 import { platformCharts } from "../lib/params";
 import { isSet } from "../lib/props";
-import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, isPlatformRelease, podSpecOf, valuesOf } from "../lib/workloads";
 
 export interface Params {
@@ -23,11 +23,11 @@ export const workloadResourceLimits = resourcePolicy<Params>({
     scope: "all",
     blocks: "containers (or app Helm values) without CPU/memory requests and limits",
     remedy: "set delivery:app.resources.requests and delivery:app.resources.limits (cpu and memory)",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
-    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t),
     params: { platformCharts: platformCharts() },
     validate: ({ args, type, name, props, config, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             if (isPlatformRelease(props, config.platformCharts)) {
                 return args.notApplicable(`${name} installs a platform chart`);
             }

@@ -1,6 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 import { read } from "../lib/props";
-import { HELM_TYPES, isHelm, isWorkload, WORKLOAD_TYPES } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, findInValues, podSpecOf } from "../lib/workloads";
 
 /** Containers never run as root. */
@@ -12,10 +12,10 @@ export const workloadRunAsNonRoot = resourcePolicy({
     scope: "all",
     blocks: "containers that may run as root (runAsNonRoot unset/false, runAsUser 0)",
     remedy: "set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod",
-    resourceTypes: [...WORKLOAD_TYPES, ...HELM_TYPES],
-    appliesTo: (t) => isWorkload(t) || isHelm(t),
+    resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isWorkload(t) || isHelmValues(t),
     validate: ({ type, name, props, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             for (const f of findInValues(props, (k, v) => (k === "runAsNonRoot" && v === false) || ((k === "runAsUser" || k === "runAsGroup") && v === 0))) {
                 report(`${describeRelease(name, props)} lets containers run as root (${f.path}: ${JSON.stringify(f.value)})`);
             }

@@ -1,7 +1,7 @@
 import { resourcePolicy } from "../lib/define";
 import { platformCharts } from "../lib/params";
 import { findKeys, read } from "../lib/props";
-import { HELM_TYPES, isHelm, isReplicatedWorkload } from "../lib/types";
+import { HELM_VALUES_TYPES, isHelmValues, isReplicatedWorkload } from "../lib/types";
 import { describeRelease, describeWorkload, findInValues, isPlatformRelease, podSpecOf, valuesOf } from "../lib/workloads";
 
 export interface Params {
@@ -21,11 +21,11 @@ export const workloadZoneSpread = resourcePolicy<Params>({
     scope: "production",
     blocks: "production workloads whose replicas may all land in one zone",
     remedy: "set delivery:app.spreadAcrossZones: true",
-    resourceTypes: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", ...HELM_TYPES],
-    appliesTo: (t) => isReplicatedWorkload(t) || isHelm(t),
+    resourceTypes: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", ...HELM_VALUES_TYPES],
+    appliesTo: (t) => isReplicatedWorkload(t) || isHelmValues(t),
     params: { platformCharts: platformCharts() },
     validate: ({ args, type, name, props, config, report }) => {
-        if (isHelm(type)) {
+        if (isHelmValues(type)) {
             if (isPlatformRelease(props, config.platformCharts)) {
                 return args.notApplicable(`${name} installs a platform chart`);
             }

@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const read = (...p: string[]) => fs.readFileSync(path.join(ROOT, ...p), "utf8");
 const RESOURCE_PREFIXES = [
     "cluster", "nodepool", "workload", "helm-release", "service", "ingress", "namespace", "clustersecretstore", "secretstore",
-    "externalsecret", "clusterrolebinding", "stackreference", "stack",
+    "externalsecret", "clusterrolebinding", "role", "stackreference", "stack",
 ];
 
 describe("policy pack", () => {

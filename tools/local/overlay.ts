@@ -56,7 +56,7 @@ export function localConfig(stack: string, shipped: ConfigMap, kubeconfigPath: s
         kubeconfigPath,
         ...(cluster.name !== undefined ? { name: cluster.name } : {}),
     };
-    out[key("helm")] = mergeConfig((shipped[key("helm")] ?? {}) as ConfigMap, { atomic: false, wait: false });
+    out[key("helm")] = mergeConfig((shipped[key("helm")] ?? {}) as ConfigMap, { wait: false });
     if (shipped[key("secrets")] !== undefined) {
         out[key("secrets")] = {
             ...secrets,

@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { ConfigMap, ROOT, mergeConfig, readConfigFile, readProject, stackFile, toProgramConfig } from "./stackfile";
 import { UpstreamOutputs, createMocks } from "./mocks";
+import { DEFAULT_KUBERNETES_VERSION } from "../../config/parse";
+import { HELM_CHART_V4, RenderedObject, childName, renderChart, typeToken } from "./render";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -28,6 +30,8 @@ export interface RegisteredResource {
     readonly inputs: Record<string, any>;
     /** Inputs with secret values replaced by "[secret]". */
     readonly display: Record<string, any>;
+    /** An object a chart rendered (a child of a `helm.v4.Chart`), added by rendering the chart here. */
+    readonly rendered?: boolean;
 }
 
 export interface Evaluation {
@@ -169,6 +173,8 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     }
     Object.assign(Error, { prepareStackTrace, stackTraceLimit });
     process.off("unhandledRejection", onRejection);
+    const clusterCfg = opts.config[`${project.name}:cluster`] as { version?: unknown } | undefined;
+    addRenderedObjects(resources, root, typeof clusterCfg?.version === "string" ? clusterCfg.version : DEFAULT_KUBERNETES_VERSION);
 
     const outputs: Record<string, unknown> = {};
     const secretOutputNames: string[] = [];
@@ -183,6 +189,63 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
         outputs[k] = await o.promise();
     }
     return { project: project.name, stack: opts.stack, resources, outputs, secretOutputNames };
+}
+
+/** Values a reviewer must never see in plain text: Secret data, and env values of secret-looking names. */
+const SECRET_NAME = /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential/i;
+
+function redactObject(o: RenderedObject): Record<string, any> {
+    const copy = JSON.parse(JSON.stringify(o));
+    if (o.kind === "Secret") {
+        for (const k of ["data", "stringData"]) {
+            if (copy[k] && typeof copy[k] === "object") {
+                copy[k] = Object.fromEntries(Object.keys(copy[k]).map((x) => [x, "[secret]"]));
+            }
+        }
+    }
+    const walk = (v: any) => {
+        if (Array.isArray(v)) {
+            v.forEach(walk);
+        } else if (v && typeof v === "object") {
+            if (typeof v.name === "string" && typeof v.value === "string" && SECRET_NAME.test(v.name)) {
+                v.value = "[secret]";
+            }
+            Object.values(v).forEach(walk);
+        }
+    };
+    walk(copy);
+    return copy;
+}
+
+/**
+ * Under the mock runtime `helm.v4.Chart` registers no children; render each chart with helm and
+ * add its objects as the Chart's children, named and typed as the provider names them.
+ */
+function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string): void {
+    for (const chart of resources.filter((r) => r.type === HELM_CHART_V4)) {
+        const i = chart.inputs;
+        const objects = renderChart({
+            name: String(i.name ?? chart.name),
+            namespace: String(i.namespace ?? "default"),
+            chart: String(i.chart),
+            version: typeof i.version === "string" ? i.version : undefined,
+            repositoryOpts: i.repositoryOpts,
+            values: i.values ?? {},
+            skipCrds: i.skipCrds === true,
+            kubeVersion,
+        }, root);
+        const prefix = typeof i.resourcePrefix === "string" ? i.resourcePrefix : chart.name;
+        const head = chart.urn.slice(0, chart.urn.lastIndexOf("::"));
+        for (const o of objects) {
+            const type = typeToken(o.apiVersion, o.kind);
+            const name = childName(prefix, o);
+            const urn = `${head}$${type}::${name}`;
+            resources.push({
+                urn, type, name, parent: chart.urn, custom: true, read: false, protect: chart.protect, provider: chart.provider,
+                inputs: o as unknown as Record<string, any>, display: redactObject(o), rendered: true,
+            });
+        }
+    }
 }
 
 /** A stack's config: its real stack file, then override maps in order. */

@@ -15,17 +15,33 @@ const KEY_INPUTS: Record<string, string[]> = {
     "azure-native:containerservice:ManagedCluster": ["kubernetesVersion", "apiServerAccessProfile.enablePrivateCluster", "disableLocalAccounts", "securityProfile.workloadIdentity.enabled", "autoUpgradeProfile.upgradeChannel"],
     "gcp:container/cluster:Cluster": ["location", "minMasterVersion", "privateClusterConfig.enablePrivateEndpoint", "databaseEncryption.state", "workloadIdentityConfig.workloadPool"],
     "gcp:container/nodePool:NodePool": ["nodeConfig.machineType", "autoscaling.totalMinNodeCount", "autoscaling.totalMaxNodeCount", "management.autoUpgrade"],
-    "kubernetes:helm.sh/v3:Release": ["chart", "version", "namespace", "values.replicaCount", "values.image.tag", "values.image.digest", "atomic"],
+    "kubernetes:helm.sh/v3:Release": ["chart", "version", "namespace", "atomic"],
+    "kubernetes:helm.sh/v4:Chart": ["chart", "version", "namespace", "skipAwait"],
+    "kubernetes:apps/v1:Deployment": ["metadata.namespace", "spec.replicas", "spec.strategy.type", "spec.template.spec.containers.image", "spec.template.spec.serviceAccountName"],
+    "kubernetes:apps/v1:StatefulSet": ["metadata.namespace", "spec.replicas", "spec.template.spec.containers.image"],
+    "kubernetes:apps/v1:DaemonSet": ["metadata.namespace", "spec.template.spec.containers.image"],
+    "kubernetes:batch/v1:Job": ["metadata.namespace", "spec.template.spec.containers.image"],
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["metadata.namespace", "spec.minReplicas", "spec.maxReplicas"],
+    "kubernetes:policy/v1:PodDisruptionBudget": ["metadata.namespace", "spec.minAvailable", "spec.maxUnavailable"],
+    "kubernetes:core/v1:Service": ["metadata.namespace", "spec.type", "spec.ports.port"],
+    "kubernetes:networking.k8s.io/v1:Ingress": ["metadata.namespace", "spec.ingressClassName", "spec.rules.host", "spec.tls.secretName"],
     "kubernetes:core/v1:Namespace": ["metadata.name", "metadata.labels.pod-security.kubernetes.io/enforce"],
     "kubernetes:core/v1:ResourceQuota": ["metadata.namespace", "spec.hard.requests.cpu", "spec.hard.requests.memory", "spec.hard.pods"],
     "pulumi:pulumi:StackReference": ["name"],
 };
 
 function get(obj: any, path: string): unknown {
+    if (Array.isArray(obj)) {
+        const found = obj.map((x) => get(x, path)).filter((x) => x !== undefined);
+        return found.length === 0 ? undefined : found.length === 1 ? found[0] : found;
+    }
     // Label keys contain dots and slashes: try the longest key that exists at each level.
     let cur = obj;
     let rest = path;
     while (rest !== "" && cur !== null && typeof cur === "object") {
+        if (Array.isArray(cur)) {
+            return get(cur, rest);
+        }
         const parts = rest.split(".");
         let matched = false;
         for (let n = parts.length; n > 0; n--) {

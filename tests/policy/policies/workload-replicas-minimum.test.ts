@@ -1,56 +1,74 @@
 import {
-    change, check, deployment, deploymentInputs, esoRelease, fails, notApplicable, pack, passes, release, releaseInputs, resource,
+    change, checkStack, deployment, deploymentInputs, esoRelease, fails, notApplicable, pack, passes, release, releaseInputs, resource,
 } from "../fixtures";
 
 const policy = pack("workload-replicas-minimum");
 const REMEDY = "Remedy: set delivery:app.replicas (and delivery:app.autoscaling.min) to 3 or more.";
+const RENDERED_REMEDY = "Remedy: set delivery:app.replicas to 3 or more (or the chart's own replica value under delivery:values).";
 const fixed = (n: number) => change(change(releaseInputs(), "values.autoscaling.enabled", false), "values.replicaCount", n);
+const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+const hpa = (min: number, target = "api") => resource(HPA, "api", {
+    metadata: { name: "api", namespace: "storefront-prod" }, spec: { minReplicas: min, maxReplicas: 6, scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target } },
+});
 
 describe("workload-replicas-minimum", () => {
     it("passes the production release (autoscaling from 3) and a 3-replica Deployment", async () => {
-        passes(await check(policy, release()));
-        passes(await check(policy, deployment()));
+        passes(await checkStack(policy, [release(), deployment()]));
     });
 
     it("fails a release of one replica without autoscaling", async () => {
-        fails(await check(policy, release(fixed(1))),
+        fails(await checkStack(policy, [release(fixed(1))]),
             `Helm release storefront-helm (chart ./charts/app) runs 1 replica (values.replicaCount), fewer than the production minimum of 3. ${REMEDY}`);
     });
 
     it("judges an autoscaled release by the autoscaler's floor", async () => {
-        fails(await check(policy, release(change(releaseInputs(), "values.autoscaling.minReplicas", 2))),
+        fails(await checkStack(policy, [release(change(releaseInputs(), "values.autoscaling.minReplicas", 2))]),
             `Helm release storefront-helm (chart ./charts/app) runs 2 replicas (values.autoscaling.minReplicas), fewer than the production minimum of 3. ${REMEDY}`);
     });
 
-    it("fails a Deployment of two replicas, and one that leaves replicas unset (1)", async () => {
-        fails(await check(policy, deployment(change(deploymentInputs(), "spec.replicas", 2))),
-            `Deployment api runs 2 replicas (spec.replicas), fewer than the production minimum of 3. ${REMEDY}`);
-        fails(await check(policy, deployment(change(deploymentInputs(), "spec.replicas", undefined))),
-            `Deployment api runs 1 replica (spec.replicas), fewer than the production minimum of 3. ${REMEDY}`);
+    it("fails a Deployment of two replicas, and one that leaves replicas unset (1) with no autoscaler", async () => {
+        fails(await checkStack(policy, [deployment(change(deploymentInputs(), "spec.replicas", 2))]),
+            `Deployment api runs 2 replicas (spec.replicas), fewer than the production minimum of 3. ${RENDERED_REMEDY}`);
+        fails(await checkStack(policy, [deployment(change(deploymentInputs(), "spec.replicas", undefined))]),
+            `Deployment api runs 1 replica (spec.replicas not set: 1), fewer than the production minimum of 3. ${RENDERED_REMEDY}`);
     });
 
-    it("fails a HorizontalPodAutoscaler whose floor is below the minimum", async () => {
-        const hpa = resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "api", { metadata: { namespace: "storefront-prod" }, spec: { minReplicas: 2, maxReplicas: 6 } });
-        fails(await check(policy, hpa), `HorizontalPodAutoscaler api runs 2 replicas (spec.minReplicas), fewer than the production minimum of 3. ${REMEDY}`);
+    it("judges a Deployment an autoscaler scales by the autoscaler's floor, not its unset spec.replicas", async () => {
+        const unset = deployment(change(deploymentInputs(), "spec.replicas", undefined));
+        passes(await checkStack(policy, [unset, hpa(3)]));
+        fails(await checkStack(policy, [unset, hpa(2)]),
+            "Deployment api is scaled by HorizontalPodAutoscaler api from 2 replicas (spec.minReplicas), fewer than the production minimum of 3. " +
+            "Remedy: set delivery:app.autoscaling.min to 3 or more (or the chart's own replica value under delivery:values).");
+        // An autoscaler of another workload does not count.
+        fails(await checkStack(policy, [unset, hpa(3, "worker")]),
+            `Deployment api runs 1 replica (spec.replicas not set: 1), fewer than the production minimum of 3. ${RENDERED_REMEDY}`);
+    });
+
+    it("names the chart value to change when a chart rendered the workload", async () => {
+        const chart = resource("kubernetes:helm.sh/v4:Chart", "spark-chart", { chart: "./charts/spark", namespace: "storefront-prod", values: { connect: { replicas: 1 } } });
+        const d = deployment(change(deploymentInputs(), "spec.replicas", 1));
+        const child = { ...d, parent: chart.urn };
+        fails(await checkStack(policy, [chart, child]),
+            "Deployment api runs 1 replica (spec.replicas), fewer than the production minimum of 3. Remedy: raise delivery:values connect.replicas (now 1) to 3 or more.");
     });
 
     it("takes the minimum from policy config", async () => {
-        passes(await check(policy, release(fixed(2)), { minReplicas: 2 }));
+        passes(await checkStack(policy, [release(fixed(2))], { minReplicas: 2 }));
     });
 
     it("leaves platform charts (the External Secrets operator) alone", async () => {
-        notApplicable(await check(policy, esoRelease()), "platform chart");
+        passes(await checkStack(policy, [esoRelease()]));
     });
 
     it("does not apply outside production", async () => {
         const dev = change(fixed(1), "values.environment", "development");
-        notApplicable(await check(policy, release(dev, { stack: "dev" })), "production only");
+        notApplicable(await checkStack(policy, [release(dev, { stack: "dev" })]), "production only");
         const staging = change(change(deploymentInputs(), "spec.replicas", 2), "metadata.labels", { "app.kubernetes.io/part-of": "storefront" });
-        notApplicable(await check(policy, deployment(staging, { stack: "staging" })), "production only; api is staging");
+        notApplicable(await checkStack(policy, [deployment(staging, { stack: "staging" })]), "production only; this stack is staging");
     });
 
     it("still applies when a staging-named stack deploys something labelled production", async () => {
-        fails(await check(policy, deployment(change(deploymentInputs(), "spec.replicas", 2), { stack: "staging" })),
-            `Deployment api runs 2 replicas (spec.replicas), fewer than the production minimum of 3. ${REMEDY}`);
+        fails(await checkStack(policy, [deployment(change(deploymentInputs(), "spec.replicas", 2), { stack: "staging" })]),
+            `Deployment api runs 2 replicas (spec.replicas), fewer than the production minimum of 3. ${RENDERED_REMEDY}`);
     });
 });

@@ -1,0 +1,189 @@
+/**
+ * Renders a chart client-side with Helm's own engine (`helm template`), the way `helm.v4.Chart`
+ * renders it in the Kubernetes provider: same release name, namespace, chart, version and values;
+ * hooks left out (the Chart resource skips them), CRDs included. Under Pulumi's mock runtime the
+ * Chart component registers no children, so the offline evaluation adds these objects as its
+ * children, and the policy pack judges what the cluster would really receive.
+ *
+ * Needs the `helm` binary: `npm run toolchain -- helm` builds it (about 2 min cold) into the
+ * toolchain directory; `DELIVERY_HELM` or `helm` on PATH work too.
+ */
+import { execFileSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+
+export const HELM_CHART_V4 = "kubernetes:helm.sh/v4:Chart";
+
+export class RenderError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "RenderError";
+    }
+}
+
+export function toolchainDir(): string {
+    return process.env.PULUMI_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "delivery-toolchain");
+}
+
+/** The helm binary: `DELIVERY_HELM`, the toolchain's, or one on PATH. */
+export function helmBinary(): string | undefined {
+    const candidates = [process.env.DELIVERY_HELM, path.join(toolchainDir(), "bin", "helm")];
+    for (const c of candidates) {
+        if (c && fs.existsSync(c)) {
+            return c;
+        }
+    }
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+        const c = path.join(dir, "helm");
+        if (dir && fs.existsSync(c)) {
+            return c;
+        }
+    }
+    return undefined;
+}
+
+export interface ChartInputs {
+    /** Release name (`.Release.Name`). */
+    readonly name: string;
+    readonly namespace: string;
+    /** `./charts/app`, a repository chart name, or `oci://…`. */
+    readonly chart: string;
+    readonly version?: string;
+    readonly repositoryOpts?: { readonly repo?: string; readonly caFile?: string };
+    readonly values?: Record<string, unknown>;
+    readonly skipCrds?: boolean;
+    /** The cluster's Kubernetes version (`.Capabilities.KubeVersion`), e.g. "1.31". */
+    readonly kubeVersion?: string;
+}
+
+export interface RenderedObject {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata: { name: string; namespace?: string; [k: string]: unknown };
+    readonly [k: string]: unknown;
+}
+
+/** Kinds without a namespace: the provider leaves these alone, every other kind gets the release's namespace. */
+const CLUSTER_SCOPED = new Set([
+    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass",
+    "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding", "APIService", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment",
+    "ClusterSecretStore", "ClusterExternalSecret", "ClusterIssuer", "PodSecurityPolicy", "ClusterGenerator", "FlowSchema",
+    "PriorityLevelConfiguration", "ClusterPushSecret",
+]);
+
+export function isClusterScoped(kind: string): boolean {
+    return CLUSTER_SCOPED.has(kind);
+}
+
+/** `kubernetes:apps/v1:Deployment` from `apps/v1` and `Deployment` (core kinds are `core/v1`). */
+export function typeToken(apiVersion: string, kind: string): string {
+    return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`;
+}
+
+/** The name `helm.v4.Chart` gives a rendered object: `<prefix>:<namespace>/<name>` (or `<prefix>:<name>`). */
+export function childName(prefix: string, o: RenderedObject): string {
+    const ns = o.metadata.namespace;
+    return `${prefix}:${ns ? `${ns}/` : ""}${o.metadata.name}`;
+}
+
+const cache = new Map<string, RenderedObject[]>();
+
+function chartDirKey(dir: string): string {
+    const h = crypto.createHash("sha256");
+    const walk = (d: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) {
+                walk(p);
+            } else {
+                h.update(p).update(fs.readFileSync(p));
+            }
+        }
+    };
+    walk(dir);
+    return h.digest("hex");
+}
+
+function helmMessage(e: unknown): string {
+    const err = e as { stderr?: Buffer | string; message?: string };
+    const text = (err.stderr ? err.stderr.toString() : err.message ?? String(e)).trim();
+    // Helm's errors are one or a few lines; keep them, without a Go stack or usage text.
+    return text.split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l)).slice(0, 12).join("\n");
+}
+
+/** Renders the chart; `root` is the directory relative chart paths are resolved against. */
+export function renderChart(input: ChartInputs, root: string): RenderedObject[] {
+    const helm = helmBinary();
+    if (!helm) {
+        throw new RenderError(
+            "rendering the chart needs the helm binary, and none was found: run `npm run toolchain -- helm` (about 2 minutes the first time), " +
+            "or set DELIVERY_HELM to a helm 3 binary");
+    }
+    const local = /^(\.{1,2}\/|\/)/.test(input.chart);
+    const chartPath = local ? path.resolve(root, input.chart) : input.chart;
+    const key = crypto.createHash("sha256").update(JSON.stringify({ ...input, chartPath, dir: local && fs.existsSync(chartPath) ? chartDirKey(chartPath) : "" })).digest("hex");
+    const hit = cache.get(key);
+    if (hit) {
+        return hit;
+    }
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-render-"));
+    try {
+        const valuesFile = path.join(tmp, "values.json");
+        fs.writeFileSync(valuesFile, JSON.stringify(input.values ?? {}));
+        const args = ["template", input.name, chartPath, "--namespace", input.namespace, "--values", valuesFile, "--no-hooks"];
+        if (input.kubeVersion) {
+            args.push("--kube-version", /^\d+\.\d+$/.test(input.kubeVersion) ? `${input.kubeVersion}.0` : input.kubeVersion);
+        }
+        if (!input.skipCrds) {
+            args.push("--include-crds");
+        }
+        if (input.version && !local) {
+            args.push("--version", input.version);
+        }
+        if (input.repositoryOpts?.repo) {
+            args.push("--repo", input.repositoryOpts.repo);
+        }
+        if (input.repositoryOpts?.caFile) {
+            args.push("--ca-file", path.resolve(root, input.repositoryOpts.caFile));
+        }
+        const env = {
+            ...process.env,
+            HELM_CACHE_HOME: path.join(toolchainDir(), "helm", "cache"),
+            HELM_CONFIG_HOME: path.join(tmp, "config"),
+            HELM_DATA_HOME: path.join(tmp, "data"),
+        };
+        let out: string;
+        try {
+            out = execFileSync(helm, args, { env, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 }).toString();
+        } catch (e) {
+            throw new RenderError(`helm could not render chart ${input.chart}${input.version ? ` ${input.version}` : ""}: ${helmMessage(e)}`);
+        }
+        const objects: RenderedObject[] = [];
+        for (const doc of parseAllDocuments(out)) {
+            const o = doc.toJS() as RenderedObject | null;
+            if (!o || typeof o !== "object" || !o.kind || !o.apiVersion) {
+                continue;
+            }
+            if (o.kind === "List" && Array.isArray((o as { items?: unknown }).items)) {
+                objects.push(...((o as unknown as { items: RenderedObject[] }).items));
+                continue;
+            }
+            objects.push(o);
+        }
+        const placed = objects.map((o) => {
+            const metadata = { ...(o.metadata ?? { name: "" }) };
+            if (!isClusterScoped(o.kind) && !metadata.namespace) {
+                metadata.namespace = input.namespace;
+            }
+            return { ...o, metadata } as RenderedObject;
+        });
+        cache.set(key, placed);
+        return placed;
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
+}
