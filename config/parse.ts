@@ -38,7 +38,9 @@ const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_REPO = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
-const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/;
+const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+/** An IPv4 CIDR whose octets are 0–255. */
+const CIDR = new RegExp(`^(${OCTET}\\.){3}${OCTET}\\/(\\d|[12]\\d|3[0-2])$`);
 const K8S_VERSION = /^1\.\d{2}$/;
 const CPU = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
@@ -82,7 +84,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const promotion = readPromotion(r, v.promotion, environment, raw.project);
     const pin = readPin(r, v.pin, environment);
     const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
-    checkConsistency(r, app, cluster, namespace);
+    checkConsistency(r, app, cluster, namespace, environment, short);
     checkValues(r, { chart, app, environment, ...values }, release, root);
     const needsIbmKey = secrets.stores.some((s) => s.provider === "ibm" && s.auth === "apiKey" && s.apiKeySecret === undefined);
     if (needsIbmKey && v.ibmApiKey === undefined) {
@@ -239,6 +241,8 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
             ? r.string("cluster.stack", o.stack, { pattern: STACK_REF, what: "a stack reference <org>/<project>/<stack>", example: "organization/delivery/dev" })
             : r.string("cluster.stack", o.stack, { optional: true, example: "organization/delivery/dev" }),
     };
+    checkZones(r, cfg, provider);
+    checkNetwork(r, cfg.networkCidr, cloud);
     if (cloud && cfg.zones.length === 0) {
         r.issue("cluster.zones", `must list at least one zone for ${provider}`, provider === "azure" ? `["1", "2", "3"]` : "[eu-west-1a, eu-west-1b]");
     }
@@ -253,6 +257,45 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
         r.issue("cluster.endpoint.allowedCidrs", "has no effect on a private endpoint; remove it or set cluster.endpoint.private to false", "[]");
     }
     return cfg;
+}
+
+/** Zones are listed once each and belong to the stack's region. */
+function checkZones(r: ConfigReader, c: ClusterConfig, provider: ClusterProvider): void {
+    const seen = new Map<string, number>();
+    c.zones.forEach((z, i) => {
+        if (seen.has(z)) {
+            r.issue(`cluster.zones[${i}]`, `repeats zone ${show(z)} (also cluster.zones[${seen.get(z)}]): a zone counts once toward zone redundancy`,
+                provider === "azure" ? `["1", "2", "3"]` : `[${c.region}a, ${c.region}b, ${c.region}c]`);
+        } else {
+            seen.set(z, i);
+        }
+        if (c.region === "" || z === "") {
+            return;
+        }
+        const inRegion = provider === "aws" ? new RegExp(`^${c.region}[a-z]$`).test(z) || new RegExp(`^${c.region}-[a-z]+-\\d[a-z]$`).test(z)
+            : provider === "gcp" ? new RegExp(`^${c.region}-[a-z]$`).test(z) : true;
+        if (!inRegion) {
+            r.issue(`cluster.zones[${i}]`, `${show(z)} is not a zone of region ${c.region} (cluster.region)`,
+                provider === "gcp" ? `${c.region}-b` : `${c.region}a`);
+        }
+    });
+}
+
+/** The network is a network address and large enough for the subnets the program carves (16 equal parts). */
+function checkNetwork(r: ConfigReader, cidr: string, cloud: boolean): void {
+    if (!CIDR.test(cidr)) {
+        return;
+    }
+    const [addr, bits] = cidr.split("/");
+    const prefix = Number(bits);
+    const n = addr.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+    const host = prefix === 0 ? n : n % 2 ** (32 - prefix);
+    if (host !== 0) {
+        r.issue("cluster.network.cidr", `${cidr} has host bits set: the network address of a /${prefix} ends in the prefix's boundary`, "10.20.0.0/16");
+    }
+    if (cloud && (prefix < 8 || prefix > 22)) {
+        r.issue("cluster.network.cidr", `is a /${prefix}; the program splits the network into 16 subnets (/${prefix + 4} each), so it must be between a /8 and a /22`, "10.20.0.0/16");
+    }
 }
 
 function readNamespace(r: ConfigReader, value: unknown, defaultName: string): NamespaceConfig {
@@ -351,7 +394,52 @@ function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig |
     return { ...rel, reason };
 }
 
-function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfig, ns: NamespaceConfig): void {
+/** CPU in millicores, memory in bytes; undefined for a value the patterns above refused. */
+function quantity(v: string, kind: "cpu" | "memory"): number | undefined {
+    if (kind === "cpu") {
+        const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(v);
+        return m ? Number(m[1]) * (m[2] === "m" ? 1 : 1000) : undefined;
+    }
+    const m = /^(\d+)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(v);
+    const unit: Record<string, number> = { "": 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+    return m ? Number(m[1]) * unit[m[2] ?? ""] : undefined;
+}
+
+function checkLimits(r: ConfigReader, key: string, requests: ResourceAmounts, limits: ResourceAmounts, requestsKey: string): void {
+    for (const kind of ["cpu", "memory"] as const) {
+        const req = quantity(requests[kind], kind);
+        const lim = quantity(limits[kind], kind);
+        if (req !== undefined && lim !== undefined && lim < req) {
+            r.issue(`${key}.${kind}`, `is ${limits[kind]}, below ${requestsKey}.${kind} (${requests[kind]}): Kubernetes refuses a limit under the request`, `"${requests[kind]}" or more`);
+        }
+    }
+}
+
+/** Namespaces that belong to the cluster or its platform, never to an application. */
+export const RESERVED_NAMESPACES = [
+    "default", "kube-system", "kube-public", "kube-node-lease", "external-secrets", "sealed-secrets", "ingress-nginx", "cert-manager",
+    "external-dns", "monitoring", "gatekeeper-system", "kyverno", "istio-system", "linkerd", "flux-system", "argocd",
+];
+
+function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfig, ns: NamespaceConfig, env: Environment, short: string): void {
+    checkLimits(r, "app.resources.limits", app.resources.requests, app.resources.limits, "app.resources.requests");
+    checkLimits(r, "namespace.limits.default", ns.limits.defaultRequest, ns.limits.default, "namespace.limits.defaultRequest");
+    if (RESERVED_NAMESPACES.includes(ns.name) || ns.name.startsWith("kube-")) {
+        r.issue("namespace.name", `is ${show(ns.name)}, a namespace of the cluster or its platform: the app gets a namespace of its own (its quota, default-deny and Pod Security would otherwise land on the platform)`,
+            `${app.name}-${short}`);
+    } else {
+        const other = (Object.entries(SHORT_NAMES) as [Environment, string][]).find(([e, s]) => e !== env && (ns.name.endsWith(`-${s}`) || ns.name.endsWith(`-${e}`)));
+        if (other) {
+            r.issue("namespace.name", `is ${show(ns.name)}, the ${other[0]} namespace's name, on a ${env} stack`, `${app.name}-${short}`);
+        }
+    }
+    if (cluster.provider === "stack" && cluster.stack !== undefined) {
+        const owner = environmentFromStackName(cluster.stack);
+        if (env === "production" && owner !== "production") {
+            r.issue("cluster.stack", `is ${cluster.stack}, ${owner ? `a ${owner} stack` : "a stack whose name names no environment"}: production runs only on a production cluster (its own, or another production stack's)`,
+                "aws (a cluster of its own), or organization/delivery/prod-platform");
+        }
+    }
     if (app.pdb.enabled && !app.autoscaling.enabled && app.pdb.minAvailable >= app.replicas) {
         r.issue("app.pdb.minAvailable", `is ${app.pdb.minAvailable} but app.replicas is ${app.replicas}: node drains could never evict a pod`, String(Math.max(app.replicas - 1, 0)));
     }
@@ -398,11 +486,15 @@ function checkValues(r: ConfigReader, s: StackValues, release: Release | undefin
     }
     // The release is only known once promotion resolves; its image values are strings of the shape below.
     const composed = composeLayers(stackLayers(s, release ?? { imageTag: "0.0.0", imageDigest: undefined }));
+    const schemaFile = `${s.chart.path}/values.schema.json`;
     for (const p of validateAgainstSchema(chartDir.schema, chartDir.defaults, composed, s.chart.path)) {
-        const key = p.origin === "delivery:values" ? `values${p.path ? `.${p.path}` : ""}`
-            : p.origin.startsWith("delivery:") ? `${p.origin.slice("delivery:".length)} → ${p.path || "(top level)"}`
-            : p.origin === RELEASE_ORIGIN ? `chart.imageValues → ${p.path}` : `values.${p.path}`;
-        r.issue(key, `${p.problem} (${s.chart.path}/values.schema.json; set by ${p.origin})`,
-            p.origin.startsWith("delivery:valuesFiles") ? `fix ${p.path} in that file` : `a value of the type the chart's values.schema.json asks for at ${p.path}`);
+        const file = /^delivery:(valuesFiles\[\d+\]) \((.*)\)$/.exec(p.origin);
+        const key = file ? `${file[1]} → ${p.path || "(top level)"}`
+            : p.origin === "delivery:values" ? `values${p.path ? `.${p.path}` : ""}`
+            : p.origin === "delivery:app" ? `app (chart value ${p.path})`
+            : p.origin === RELEASE_ORIGIN ? `chart.imageValues (chart value ${p.path})`
+            : `values.${p.path}`;
+        const where = file ? `set in ${file[2]}; ` : p.origin.startsWith("delivery:") || p.origin === RELEASE_ORIGIN ? "" : `set by ${p.origin}; `;
+        r.issue(key, `${p.problem} (${where}checked against ${schemaFile})`, `a value ${schemaFile} accepts at ${p.path || "the top level"}`);
     }
 }

@@ -1,3 +1,5 @@
+import { isSecretName, secretShape } from "../policy/lib/secrets";
+
 /**
  * A small typed reader over raw stack configuration that collects every problem instead of
  * stopping at the first, so one run reports all of them (stack, key, what is wrong, an example).
@@ -54,6 +56,17 @@ export class ConfigReader {
 
     constructor(readonly namespace: string) {}
 
+    /** A key or value that looks like a secret: its value never appears in a message. */
+    secretLooking(key: string, value: unknown): boolean {
+        const last = key.split(/[.[\]]/).filter(Boolean).pop() ?? key;
+        return isSecretName(last) || (typeof value === "string" && secretShape(value) !== undefined);
+    }
+
+    /** Shows a value in a message, unless its key or shape says it may be a secret. */
+    show(key: string, value: unknown): string {
+        return this.secretLooking(key, value) ? "a value that is not shown (the key looks like a secret)" : show(value);
+    }
+
     issue(key: string, problem: string, example: string): void {
         this.issues.push({ key: `${this.namespace}:${key}`, problem, example });
     }
@@ -64,7 +77,7 @@ export class ConfigReader {
             return {};
         }
         if (typeof value !== "object" || Array.isArray(value)) {
-            this.issue(key, `must be an object, got ${show(value)}`, example);
+            this.issue(key, `must be an object, got ${this.show(key, value)}`, example);
             return {};
         }
         return value as Record<string, unknown>;
@@ -86,17 +99,17 @@ export class ConfigReader {
         }
         if (typeof value === "number") {
             // YAML turns `1.30` into 1.3: refuse numbers where text is expected instead of guessing.
-            this.issue(key, `must be a quoted string, got the number ${value} (YAML drops trailing zeros)`, opts.example);
+            this.issue(key, `must be a quoted string, got ${this.secretLooking(key, value) ? "a number (not shown)" : `the number ${value}`} (YAML drops trailing zeros)`, opts.example);
             return String(value);
         }
         if (typeof value !== "string") {
-            this.issue(key, `must be a string, got ${show(value)}`, opts.example);
+            this.issue(key, `must be a string, got ${this.show(key, value)}`, opts.example);
             return "";
         }
         if (opts.oneOf && !opts.oneOf.includes(value)) {
-            this.issue(key, `must be one of ${opts.oneOf.join(", ")}; got ${show(value)}`, opts.example);
+            this.issue(key, `must be one of ${opts.oneOf.join(", ")}; got ${this.show(key, value)}`, opts.example);
         } else if (opts.pattern && !opts.pattern.test(value)) {
-            this.issue(key, `must be ${opts.what ?? `a string matching ${opts.pattern}`}; got ${show(value)}`, opts.example);
+            this.issue(key, `must be ${opts.what ?? `a string matching ${opts.pattern}`}; got ${this.show(key, value)}`, opts.example);
         }
         return value;
     }
@@ -113,7 +126,7 @@ export class ConfigReader {
         }
         const n = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
         if (typeof n !== "number" || !Number.isInteger(n)) {
-            this.issue(key, `must be a whole number, got ${show(value)}`, opts.example);
+            this.issue(key, `must be a whole number, got ${this.show(key, value)}`, opts.example);
             return opts.default ?? min;
         }
         if (n < min || n > max) {
@@ -137,7 +150,7 @@ export class ConfigReader {
         if (value === false || value === "false") {
             return false;
         }
-        this.issue(key, `must be true or false, got ${show(value)}`, opts.example);
+        this.issue(key, `must be true or false, got ${this.show(key, value)}`, opts.example);
         return opts.default ?? false;
     }
 
@@ -146,7 +159,7 @@ export class ConfigReader {
             return [...(opts.default ?? [])];
         }
         if (!Array.isArray(value)) {
-            this.issue(key, `must be a list, got ${show(value)}`, opts.example);
+            this.issue(key, `must be a list, got ${this.show(key, value)}`, opts.example);
             return [];
         }
         return value.map((item, i) =>

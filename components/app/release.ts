@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { Environment } from "../../config/environment";
 import { AppConfig, ChartConfig, HelmConfig, ValuesConfig } from "../../config/model";
-import { composeLayers, stackLayers } from "../../config/values";
+import { composeLayers, readChartDir, stackLayers } from "../../config/values";
 import { PromotionRecord, ReleaseRecord, imageRef } from "../promotion";
 
 export interface AppReleaseArgs {
@@ -47,6 +47,36 @@ export function releaseChartValues(
 ): Record<string, unknown> {
     const extra = args.chart.appValues ? { origin: "the program", values: programValues } : undefined;
     return composeLayers(stackLayers({ ...args.values, chart: args.chart, app: args.app, environment: args.environment }, release, extra)).values;
+}
+
+/** The chart's defaults (for a chart directory) under the stack's values files and delivery:values: what delivery:values can change. */
+function stackOwnValues(args: Pick<AppReleaseArgs, "chart" | "values">): Record<string, unknown> {
+    const defaults = args.chart.kind === "path" && !args.chart.appValues ? readChartDir(path.resolve(args.chart.path)).defaults : {};
+    return composeLayers([
+        { origin: "chart", values: defaults },
+        ...args.values.files.map((f) => ({ origin: f.path, values: f.values })),
+        { origin: "delivery:values", values: args.values.inline },
+    ]).values;
+}
+
+const SECRET_LOOKING = /pass|secret|token|key|credential|pin/i;
+
+/**
+ * The chart's numeric values by dotted path (replica counts, sizes, ports), recorded beside the
+ * release so that a policy judging a rendered object can name the value to change. Keys that look
+ * like secrets are left out.
+ */
+export function numericValues(v: unknown, prefix = "", out: Record<string, number> = {}): Record<string, number> {
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+        for (const [k, x] of Object.entries(v)) {
+            if (!SECRET_LOOKING.test(k)) {
+                numericValues(x, prefix ? `${prefix}.${k}` : k, out);
+            }
+        }
+    } else if (typeof v === "number" && prefix) {
+        out[prefix] = v;
+    }
+    return out;
 }
 
 /**
@@ -104,6 +134,7 @@ export class AppRelease extends pulumi.ComponentResource {
                 pinned: String(r.pinned),
                 pinReason: r.pinReason,
                 stackReferences: [...(args.stackReferences ?? [])].sort().join(","),
+                valueHints: JSON.stringify(numericValues(stackOwnValues(args))),
             })),
         }, { parent: this });
 

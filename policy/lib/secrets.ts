@@ -13,9 +13,22 @@ function words(name: string): string {
     return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
 }
 
+/**
+ * Secret words anywhere in a name, as the peer linters match them (`PGPASSWORD`, `SMTP_PASS`,
+ * `DBPASSWORD`, `APITOKEN`, `SIGNINGKEY`), minus everyday words that merely contain one.
+ */
+const SECRET_ANYWHERE = /pass|pwd|secret|token|key|credential/;
+const BENIGN_WORDS = /keyspace|keyboard|monkey|turkey|hockey|donkey|jockey|passive|bypass|compass|passthrough|passenger|keycloak|hotkey|keyword/g;
+
 export function isSecretName(name: string): boolean {
     const w = words(name);
-    return SECRET_WORDS.test(w) && !REFERENCE_NAMES.test(w);
+    if (REFERENCE_NAMES.test(w)) {
+        return false;
+    }
+    if (SECRET_WORDS.test(w)) {
+        return true;
+    }
+    return SECRET_ANYWHERE.test(w.replace(/_/g, "").replace(BENIGN_WORDS, ""));
 }
 
 const SECRET_SHAPES: readonly { readonly what: string; readonly pattern: RegExp }[] = [
@@ -36,6 +49,8 @@ export function secretShape(value: string): string | undefined {
 const PLACEHOLDER = /^(\[secret\]|true|false|null|none|-|<[^>]*>)$/i;
 /** Values that name where a secret is kept: templates, ARNs, vals/Vault refs, Key Vault or GCP secret ids. */
 const REFERENCE_VALUE = /^(\$\{|\{\{|arn:|ref\+|vault:|secretref:|projects\/[^/]+\/secrets\/|https:\/\/[^/]+\.vault\.azure\.net\/)/i;
+/** A file path (a mounted credentials file, `GOOGLE_APPLICATION_CREDENTIALS=/var/run/…`) names where a secret is, not the secret. */
+const PATH_VALUE = /^(\/[^\s]*|\.{1,2}\/[^\s]*|~\/[^\s]*|file:\/\/[^\s]+)$/;
 
 /** A literal that could be a secret: a non-trivial string that is not a placeholder or reference. */
 export function isLiteralSecretValue(value: unknown): value is string {
@@ -43,5 +58,5 @@ export function isLiteralSecretValue(value: unknown): value is string {
         return false;
     }
     const v = value.trim();
-    return v.length >= 4 && !PLACEHOLDER.test(v) && !REFERENCE_VALUE.test(v);
+    return v.length >= 4 && !PLACEHOLDER.test(v) && !REFERENCE_VALUE.test(v) && !PATH_VALUE.test(v);
 }

@@ -109,26 +109,31 @@ export function releaseNamespace(p: any): string | undefined {
 
 // Rendered objects ----------------------------------------------------------------------------
 
-/** The `helm.v4.Chart` a rendered object came from (its nearest Chart ancestor). */
-export function chartOf(r: { parent?: { type: string; parent?: unknown; props: unknown; name: string } }): { name: string; props: any } | undefined {
-    for (let p: any = r.parent; p; p = p.parent) {
-        if (p.type === "kubernetes:helm.sh/v4:Chart") {
-            return p;
+/**
+ * Where in a chart's values a rendered setting probably comes from, as the stack key to change
+ * (`delivery:values connect.replicas (now 1)`): numeric values whose last key matches `key` and
+ * whose value equals `value`, from the release record in the object's namespace (the engine shows
+ * a helm.v4.Chart without its inputs, so the program records its numeric values there).
+ */
+export function valuesHint(resources: readonly { type: string; props: any }[], namespace: string | undefined, key: RegExp, value: unknown): string | undefined {
+    for (const r of resources) {
+        if (r.type !== "kubernetes:core/v1:ConfigMap" || peek(r.props, "metadata", "namespace") !== namespace) {
+            continue;
+        }
+        const raw = peek(r.props, "data", "valueHints");
+        if (typeof raw !== "string") {
+            continue;
+        }
+        let hints: Record<string, unknown>;
+        try {
+            hints = JSON.parse(raw) as Record<string, unknown>;
+        } catch {
+            continue;
+        }
+        const paths = Object.entries(hints).filter(([p, v]) => v === value && key.test(p.split(".").pop() ?? "")).map(([p]) => p);
+        if (paths.length > 0) {
+            return `delivery:values ${paths.slice(0, 3).join(" / ")} (now ${JSON.stringify(value)})`;
         }
     }
     return undefined;
-}
-
-/**
- * Where in a chart's values a rendered setting probably comes from: leaf paths whose key matches
- * `key` and whose value equals `value` (`connect.replicas` for a Deployment's 1 replica), as the
- * stack key to change (`delivery:values connect.replicas`).
- */
-export function valuesHint(chartProps: any, key: RegExp, value: unknown): string | undefined {
-    const found = findKeys(read(chartProps, "values"), (k, v) => key.test(k) && v === value, "");
-    if (found.length === 0) {
-        return undefined;
-    }
-    const paths = found.map((f) => f.path.replace(/^\./, "")).slice(0, 3);
-    return `delivery:values ${paths.join(" / ")} (now ${JSON.stringify(value)})`;
 }

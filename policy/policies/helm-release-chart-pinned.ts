@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { read } from "../lib/props";
+import { peek, read } from "../lib/props";
 import { HELM_TYPES, isHelm } from "../lib/types";
 import { describeRelease, isLocalChart } from "../lib/workloads";
 
@@ -17,7 +17,12 @@ export const helmReleaseChartPinned = resourcePolicy({
     remedy: "set an exact chart version (delivery:chart.version, or the release's chartVersion)",
     resourceTypes: HELM_TYPES,
     appliesTo: isHelm,
-    validate: ({ name, props, report }) => {
+    validate: ({ args, name, props, report }) => {
+        if (peek(props, "chart") === undefined) {
+            // The engine shows a helm.v4.Chart component without its inputs; the program refuses a
+            // chart version that is not exact (delivery:chart.version) before anything is created.
+            return args.notApplicable(`${name} shows no chart inputs (a remote component); its version is validated from config`);
+        }
         if (isLocalChart(props)) {
             return;
         }

@@ -9,7 +9,12 @@ export interface Params {
     readonly mutableTags: string[];
 }
 
-export const DEFAULT_MUTABLE_TAGS = ["latest", "main", "master", "develop", "dev", "edge", "nightly", "stable", "head", "snapshot"];
+export const DEFAULT_MUTABLE_TAGS = [
+    "latest", "main", "master", "develop", "development", "dev", "edge", "nightly", "stable", "head", "snapshot", "staging", "stage",
+    "prod", "production", "release", "canary", "beta", "alpha", "test", "qa", "current", "next", "preview", "trunk",
+];
+/** `1`, `v1`, `1.8`, `v1.8`: a partial version moves with every patch release. */
+export const PARTIAL_VERSION = /^v?\d+(\.\d+)?$/;
 
 /** Images are pinned by version tag or digest, so what was reviewed is what runs. */
 export const workloadImagePinned = resourcePolicy<Params>({
@@ -26,7 +31,7 @@ export const workloadImagePinned = resourcePolicy<Params>({
         mutableTags: { type: "array", items: { type: "string" }, default: DEFAULT_MUTABLE_TAGS, description: "Tags that are not pins (compared case-insensitively)." },
     },
     validate: ({ type, name, props, config, report }) => {
-        const moving = (tag: string) => config.mutableTags.some((t) => t.toLowerCase() === tag.toLowerCase());
+        const moving = (tag: string) => PARTIAL_VERSION.test(tag) || config.mutableTags.some((t) => t.toLowerCase() === tag.toLowerCase().replace(/-(latest)$/, ""));
         if (isHelmValues(type)) {
             for (const img of helmImages(props)) {
                 if (img.digest) {

@@ -3,7 +3,7 @@ import { stackPolicy } from "../lib/define";
 import { platformCharts } from "../lib/params";
 import { peek, read } from "../lib/props";
 import { HELM_VALUES_TYPES, HPA, isHelmValues, isHpa, isReplicatedWorkload, WORKLOAD_TYPES } from "../lib/types";
-import { chartOf, describeRelease, describeWorkload, isPlatformRelease, namespaceOf, valuesHint, valuesOf } from "../lib/workloads";
+import { describeRelease, describeWorkload, isPlatformRelease, namespaceOf, valuesHint, valuesOf } from "../lib/workloads";
 
 export interface Params {
     readonly minReplicas: number;
@@ -38,8 +38,7 @@ export const workloadReplicasMinimum = stackPolicy<Params>({
         const min = config.minReplicas;
         const hpas = resources.filter((r) => isHpa(r.type));
         const fixFor = (r: PolicyResource, key: RegExp, n: number, bundled: string) => {
-            const chart = chartOf(r as never);
-            const hint = chart ? valuesHint(chart.props, key, n) : undefined;
+            const hint = valuesHint(resources, namespaceOf(r.props), key, n);
             return hint ? `raise ${hint} to ${min} or more` : `${bundled} to ${min} or more (or the chart's own replica value under delivery:values)`;
         };
         for (const r of resources) {
@@ -71,7 +70,7 @@ export const workloadReplicasMinimum = stackPolicy<Params>({
             const n = peek(r.props, "spec", "replicas") ?? 1;
             if (typeof n === "number" && n < min) {
                 report(`${describeWorkload(r.type, r.name)} runs ${n} replica${n === 1 ? "" : "s"} (spec.replicas${peek(r.props, "spec", "replicas") === undefined ? " not set: 1" : ""}), fewer than the production minimum of ${min}`,
-                    r, fixFor(r, /replica/i, n, "set delivery:app.replicas"));
+                    r, fixFor(r, /replica|^count$|^size$/i, n, "set delivery:app.replicas"));
             }
         }
     },

@@ -92,7 +92,7 @@ describe("the program on the real engine against a local control plane", functio
         assert.deepEqual([dev.namespace, staging.namespace, prod.namespace], [NAMESPACES.dev, NAMESPACES.staging, NAMESPACES.prod]);
     });
 
-    it("creates the namespaces, quotas, network policies, Helm releases and secret stores in the API server", () => {
+    it("creates the namespaces, quotas, network policies, the chart's objects and secret stores in the API server", () => {
         for (const [stack, ns] of Object.entries(NAMESPACES)) {
             const namespace = local.kubectlJson(["get", "namespace", ns]);
             assert.equal(namespace.metadata.labels["delivery.example.com/stack"], stack, `${ns} labels`);
@@ -102,9 +102,10 @@ describe("the program on the real engine against a local control plane", functio
             const policies = local.kubectlJson(["get", "networkpolicies", "-n", ns]).items as any[];
             assert.ok(policies.some((p) => p.spec.podSelector && Object.keys(p.spec.podSelector).length === 0 && p.spec.policyTypes.includes("Ingress")),
                 `${ns} has a default-deny policy`);
-            const releases = local.kubectlJson(["get", "secrets", "-n", ns, "-l", `owner=helm,name=${RELEASE}`]).items as any[];
-            assert.equal(releases.length, 1, `${ns} has one Helm release revision`);
-            assert.equal(releases[0].type, "helm.sh/release.v1");
+            // The chart is rendered client-side and each object applied by Pulumi: no Helm release secret.
+            assert.deepEqual(names("secrets", "-n", ns, "-l", "owner=helm"), [], `${ns} has no Helm release`);
+            assert.deepEqual(names("deployments,services,serviceaccounts,horizontalpodautoscalers,poddisruptionbudgets", "-n", ns)
+                .filter((n) => n.endsWith(`/${RELEASE}`)).map((n) => n.split("/")[0]).sort().slice(0, 2).length, 2, `${ns} has the chart's objects`);
             assert.equal(names("deployments", "-n", ns).length >= 1, true, `${ns} has the chart's Deployment`);
             assert.ok(names("secretstores.external-secrets.io", "-n", ns).length >= 1, `${ns} has a SecretStore`);
             assert.equal(names("externalsecrets.external-secrets.io", "-n", ns).length, 2, `${ns} has the two declared ExternalSecrets`);
@@ -147,20 +148,61 @@ describe("the program on the real engine against a local control plane", functio
         });
     }
 
-    it("the policy pack blocks prod that reads a dev stack (prod-on-dev-cluster.yaml), seen through the release record", () => {
+    it("refuses prod on dev's cluster (prod-on-dev-cluster.yaml) before anything is created", () => {
         try {
             const r = preview("prod", "prod", readConfigFile(path.join(UNSAFE, "prod-on-dev-cluster.yaml")));
             assert.notEqual(r.code, 0, `prod preview must fail:\n${text(r)}`);
-            assert.match(text(r), /\[mandatory\].*\sstackreference-promotion-source\s/);
-            assert.match(text(r), /recorded in storefront-record makes production depend on organization\/delivery\/dev/);
+            assert.match(text(r), /delivery:cluster\.stack: is organization\/delivery\/dev, a development stack: production runs only on a production cluster/);
         } finally {
             local.writeStack("prod", local.stackConfig("prod"));
         }
     });
 
+    const CHARTS = "tests/fixtures/charts";
+    it("deploys another chart (nested values) with per-stack values through delivery:chart and delivery:values alone", () => {
+        const spark = {
+            "delivery:chart": { path: `${CHARTS}/spark-connect`, imageValues: { repository: "connect.image.repository", tag: "connect.image.tag" } },
+            "delivery:values": { connect: { replicas: 2, dynamicAllocation: { enabled: true, maxExecutors: 7 } } },
+        };
+        up("dev", spark);
+        const d = local.kubectlJson(["get", "deployment", `${RELEASE}-connect`, "-n", NAMESPACES.dev]);
+        assert.equal(d.spec.replicas, 2);
+        assert.match(d.spec.template.spec.containers[0].image, /^ghcr\.io\/acme\/storefront:/);
+        const conf = local.kubectlJson(["get", "configmap", `${RELEASE}-spark-defaults`, "-n", NAMESPACES.dev]).data["spark-defaults.conf"] as string;
+        assert.match(conf, /maxExecutors 7/);
+        assert.equal(recordOf("dev").chart, "spark-connect-1.4.0");
+        assert.equal(local.outputs("dev").release.chart, "spark-connect");
+        up("dev"); // back to the bundled chart: the Spark objects go, the app's come back
+        assert.deepEqual(names("deployments", "-n", NAMESPACES.dev), [`deployment.apps/${RELEASE}`]);
+    });
+
+    it("the policy pack blocks a prod chart whose templates hard-code privileged, from the rendered objects", () => {
+        const hard = {
+            "delivery:chart": { path: `${CHARTS}/hardcoded-unsafe`, imageValues: { repository: "image.repository", tag: "image.tag" } },
+            "delivery:pin": { version: "1.8.3", reason: "e2e: a chart nobody reviewed" },
+        };
+        const r = preview("prod", "prod", hard);
+        assert.notEqual(r.code, 0, text(r));
+        // Resource policies judge each rendered object as it is registered (the API server's dry
+        // run then refuses the Deployment, so the preview stops before the stack policies).
+        for (const policy of ["workload-privileged", "workload-host-namespaces", "workload-pod-security-restricted", "role-least-privilege"]) {
+            assert.match(text(r), new RegExp(`\\[mandatory\\].*${policy}`), `${policy} in\n${text(r)}`);
+        }
+        assert.match(text(r), /storefront-chart:storefront-prod\/storefront-agent/);
+        const dev = preview("dev", "dev", { "delivery:chart": hard["delivery:chart"] });
+        assert.equal(dev.code, 0, text(dev));
+        assert.match(text(dev), /\[advisory\].*workload-privileged/);
+        local.writeStack("prod", local.stackConfig("prod"));
+        local.writeStack("dev", local.stackConfig("dev"));
+    });
+
     it("promotes: a new dev version moves staging; prod follows only when promoted; a pin holds", () => {
         const before = local.outputs("prod").release.version;
         up("dev", { "delivery:release": { version: "9.1.0" } });
+        // Review shows what changes in each rendered object, not one values blob.
+        const diff = local.pulumi(["preview", "--diff", "-s", "staging"]);
+        assert.match(text(diff), /~ kubernetes:apps\/v1:Deployment: \(update\)\s+\[id=storefront-staging\/storefront\]\s+\[urn=[^\]]*::storefront-chart:storefront-staging\/storefront\]/, text(diff));
+        assert.match(text(diff), /~ image: "ghcr\.io\/acme\/storefront:[0-9.]+" => "ghcr\.io\/acme\/storefront:9\.1\.0"/, text(diff));
         up("staging");
         assert.equal(local.outputs("staging").release.version, "9.1.0");
         assert.equal(recordOf("staging").version, "9.1.0");

@@ -24,6 +24,8 @@ interface Variant {
     readonly dev?: readonly string[];
     /** Set when the variant cannot exist on dev: the config error that refuses it there. */
     readonly refusedOnDev?: string;
+    /** Set when config validation refuses the variant on prod (exit 2, nothing deployed): what the message says. */
+    readonly refusedOnProd?: string;
 }
 
 const VARIANTS: readonly Variant[] = [
@@ -32,7 +34,7 @@ const VARIANTS: readonly Variant[] = [
     { file: "endpoint-outside-allowlist.yaml", prod: ["cluster-endpoint-allowlist"], dev: ["cluster-endpoint-allowlist"] },
     { file: "no-kms.yaml", prod: ["cluster-secrets-encryption"], dev: ["cluster-secrets-encryption"] },
     { file: "latest-tag.yaml", prod: ["workload-image-pinned"], refusedOnDev: "delivery:pin: is not used on development stacks" },
-    { file: "prod-on-dev-cluster.yaml", prod: ["stackreference-promotion-source"], refusedOnDev: 'unknown stack "organization/delivery/dev"' },
+    { file: "prod-on-dev-cluster.yaml", prod: [], refusedOnProd: "delivery:cluster.stack: is organization/delivery/dev, a development stack: production runs only on a production cluster", refusedOnDev: 'unknown stack "organization/delivery/dev"' },
     { file: "plaintext-secret.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
     { file: "unprotected-cluster.yaml", prod: ["cluster-deletion-protection"], dev: [] },
     { file: "no-audit-logging.yaml", prod: ["cluster-audit-logging"], dev: ["cluster-audit-logging"] },
@@ -77,7 +79,15 @@ describe("policy pack on the program (mock runtime)", () => {
 
     describe("unsafe variants of prod", () => {
         for (const v of VARIANTS) {
-            it(`${v.file}: prod fails with ${v.prod.join(", ")}`, async () => {
+            it(`${v.file}: prod ${v.refusedOnProd ? "is refused by config validation" : `fails with ${v.prod.join(", ")}`}`, async () => {
+                if (v.refusedOnProd) {
+                    let stderr = "";
+                    const code = await main(["--stack", "prod", "--config", path.join(UNSAFE, v.file)], { write: () => true }, { write: (t: string) => (stderr += t) });
+                    assert.equal(code, 2, stderr);
+                    assert.ok(stderr.includes(v.refusedOnProd), stderr);
+                    assert.ok(!/\n\s+at /.test(stderr), `no stack trace:\n${stderr}`);
+                    return;
+                }
                 const ev = (await runChain("prod", [readConfigFile(path.join(UNSAFE, v.file))], upstream)).target;
                 const r = await checkPolicies(ev.resources, { stack: "prod" });
                 assert.deepEqual(policiesOf(r, "mandatory"), [...v.prod].sort(), JSON.stringify(r.violations, null, 1));

@@ -29,6 +29,8 @@ const REQUIRED = [
 const WORKSPACE_LINKS = [
     "Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.pulumi.json", "index.ts",
     "components", "config", "charts", "node_modules", "policy",
+    // the fixture charts and values files the end-to-end suite deploys
+    "tests",
 ];
 
 export interface CommandResult {

@@ -19,6 +19,8 @@ import { ROOT } from "./stackfile";
 
 export * from "./policy-config";
 
+const REMOTE_CHART = "kubernetes:helm.sh/v4:Chart";
+
 // Arguments -----------------------------------------------------------------------------------
 
 /** What a policy needs to know about one resource: what the offline evaluation records. */
@@ -267,7 +269,10 @@ export async function checkPolicies(resources: readonly CheckResource[], opts: C
     const config = loadPolicyConfig(configFile);
     // As in the engine (checked end to end in tests/e2e): neither Analyze nor AnalyzeStack is
     // given read resources, so StackReferences are invisible to the pack.
-    const violations = await runPolicies(resources.filter((r) => !r.read), config);
+    // A remote component (helm.v4.Chart) reaches the analyzer without its inputs (checked on the
+    // real engine in tests/e2e), so the pack sees the same here.
+    const shown = resources.filter((r) => !r.read).map((r) => (r.type === REMOTE_CHART ? { ...r, inputs: {} } : r));
+    const violations = await runPolicies(shown, config);
     return {
         pack: { name: PACK_NAME, version: PACK_VERSION },
         configFile,

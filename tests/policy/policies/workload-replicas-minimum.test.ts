@@ -44,11 +44,13 @@ describe("workload-replicas-minimum", () => {
             `Deployment api runs 1 replica (spec.replicas not set: 1), fewer than the production minimum of 3. ${RENDERED_REMEDY}`);
     });
 
-    it("names the chart value to change when a chart rendered the workload", async () => {
-        const chart = resource("kubernetes:helm.sh/v4:Chart", "spark-chart", { chart: "./charts/spark", namespace: "storefront-prod", values: { connect: { replicas: 1 } } });
+    it("names the chart value to change, from the release record's value hints", async () => {
+        const record = resource("kubernetes:core/v1:ConfigMap", "storefront-record", {
+            metadata: { name: "storefront-release-record", namespace: "storefront-prod" },
+            data: { valueHints: JSON.stringify({ "connect.replicas": 1, "connect.port": 15002 }) },
+        });
         const d = deployment(change(deploymentInputs(), "spec.replicas", 1));
-        const child = { ...d, parent: chart.urn };
-        fails(await checkStack(policy, [chart, child]),
+        fails(await checkStack(policy, [record, d]),
             "Deployment api runs 1 replica (spec.replicas), fewer than the production minimum of 3. Remedy: raise delivery:values connect.replicas (now 1) to 3 or more.");
     });
 
