@@ -32,6 +32,10 @@ export interface ClusterConfig {
     readonly nodes: NodePoolConfig;
     /** VPC / VNet address space. @default "10.0.0.0/16" */
     readonly networkCidr: string;
+    /** One NAT gateway per zone (EKS), so losing a zone does not cut the others' egress. @default true in production */
+    readonly natPerZone: boolean;
+    /** IAM principals (role/user ARNs) given cluster-admin through EKS access entries; the deployer is always added. */
+    readonly adminArns: readonly string[];
     /** API endpoint reachable only from inside the network. @default false */
     readonly privateEndpoint: boolean;
     /** CIDRs allowed to reach a public API endpoint. @default [] (everyone: policy blocks this in prod) */

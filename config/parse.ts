@@ -71,7 +71,10 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
         }
     }
 
+    const before = r.issues.length;
     const environment = readEnvironment(r, raw.stack, v.environment);
+    // An unknown environment is the root cause: what depends on it (release, promotion, pin) is not checked against a guess.
+    const envKnown = r.issues.length === before;
     const short = SHORT_NAMES[environment];
     const app = readApp(r, v.app, environment);
     const cluster = readCluster(r, v.cluster, environment, short);
@@ -80,9 +83,11 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const chart = readChart(r, v.chart, root);
     const values: ValuesConfig = { files: readValuesFiles(r, v.valuesFiles, root), inline: readInlineValues(r, v.values) };
     const helm = readHelm(r, v.helm);
-    const release = readRelease(r, v.release, environment);
-    const promotion = readPromotion(r, v.promotion, environment, raw.project);
-    const pin = readPin(r, v.pin, environment);
+    const quiet = new ConfigReader(raw.project);
+    const er = envKnown ? r : quiet;
+    const release = readRelease(er, v.release, environment);
+    const promotion = readPromotion(er, v.promotion, environment, raw.project);
+    const pin = readPin(er, v.pin, environment);
     const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
     checkConsistency(r, app, cluster, namespace, environment, short);
     checkValues(r, { chart, app, environment, ...values }, release, root);
@@ -189,7 +194,7 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
     const o = r.object("cluster", value, "{ provider: aws, region: eu-west-1 }");
     r.unknownKeys("cluster", o, [
         "provider", "name", "region", "zones", "version", "nodes", "network", "endpoint", "encryption", "logging", "autoUpgrade",
-        "protect", "project", "resourceGroup", "context", "kubeconfigPath", "oidcIssuer", "oidcProviderArn", "stack",
+        "protect", "project", "resourceGroup", "context", "kubeconfigPath", "oidcIssuer", "oidcProviderArn", "stack", "adminArns",
     ]);
     const provider = r.string("cluster.provider", o.provider, { oneOf: CLUSTER_PROVIDERS, example: "aws" }) as ClusterProvider;
     const cloud = provider === "aws" || provider === "azure" || provider === "gcp";
@@ -201,7 +206,7 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
         r.issue("cluster.nodes.max", `must be at least cluster.nodes.min (${min}), got ${max}`, String(min * 2));
     }
     const network = r.object("cluster.network", o.network, "{ cidr: 10.20.0.0/16 }");
-    r.unknownKeys("cluster.network", network, ["cidr"]);
+    r.unknownKeys("cluster.network", network, ["cidr", "natPerZone"]);
     const endpoint = r.object("cluster.endpoint", o.endpoint, "{ private: true }");
     r.unknownKeys("cluster.endpoint", endpoint, ["private", "allowedCidrs"]);
     const encryption = r.object("cluster.encryption", o.encryption, "{ kms: true }");
@@ -222,6 +227,8 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
             diskGiB: r.integer("cluster.nodes.diskGiB", nodes.diskGiB, { default: 50, min: 20, max: 2000, example: "100" }),
         },
         networkCidr: r.string("cluster.network.cidr", network.cidr, { default: "10.0.0.0/16", pattern: CIDR, what: "an IPv4 CIDR", example: "10.20.0.0/16" }),
+        natPerZone: r.boolean("cluster.network.natPerZone", network.natPerZone, { default: env === "production", example: "true" }),
+        adminArns: r.stringList("cluster.adminArns", o.adminArns, { default: [], pattern: /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, what: "an IAM role or user ARN", example: "[arn:aws:iam::123456789012:role/platform-admins]" }),
         privateEndpoint: r.boolean("cluster.endpoint.private", endpoint.private, { default: false, example: "true" }),
         allowedCidrs: r.stringList("cluster.endpoint.allowedCidrs", endpoint.allowedCidrs, { default: [], pattern: CIDR, what: "an IPv4 CIDR", example: "[203.0.113.0/24]" }),
         kmsEncryption: r.boolean("cluster.encryption.kms", encryption.kms, { default: true, example: "true" }),
@@ -252,6 +259,9 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
                 r.issue(`cluster.zones[${i}]`, `must be an Azure zone number 1, 2 or 3; got ${show(z)}`, `"1"`);
             }
         });
+    }
+    if (env === "production" && provider === "aws" && !cfg.natPerZone && cfg.zones.length > 1) {
+        r.issue("cluster.network.natPerZone", "is false in production: one NAT gateway is a single point of failure for every zone's egress", "true");
     }
     if (cfg.privateEndpoint && cfg.allowedCidrs.length > 0) {
         r.issue("cluster.endpoint.allowedCidrs", "has no effect on a private endpoint; remove it or set cluster.endpoint.private to false", "[]");
@@ -467,6 +477,17 @@ function checkValues(r: ConfigReader, s: StackValues, release: Release | undefin
             if (readPath(l.values, dotted) !== undefined) {
                 r.issue(l.key, `sets ${dotted}${l.label ? ` (in ${l.label})` : ""}, where promotion puts the release's image ${what} (delivery:chart.imageValues.${what}); the release decides it`,
                     what === "repository" ? "set delivery:app.image instead" : "remove it; set delivery:release (dev) or delivery:pin");
+            }
+        }
+    }
+    if (s.chart.appValues) {
+        // The bundled chart sets these itself; a second definition would silently win over it.
+        const owned: Record<string, string> = { LOG_LEVEL: "delivery:app.logLevel", APP_ENVIRONMENT: "the stack's environment (delivery:environment)" };
+        for (const name of Object.keys(s.app.env)) {
+            const by = owned[name] ?? (name.startsWith("FEATURE_") ? "delivery:app.features" : undefined);
+            if (by) {
+                r.issue(`app.env.${name}`, `overrides a variable the chart sets from ${by}; the container would get it twice and the last one silently wins`,
+                    name === "LOG_LEVEL" ? "delivery:app.logLevel: debug" : name.startsWith("FEATURE_") ? "delivery:app.features: { newCheckout: true }" : "remove it");
             }
         }
     }

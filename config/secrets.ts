@@ -127,6 +127,7 @@ export function readSecrets(
 
     const rawStores = o.stores === undefined ? [] : Array.isArray(o.stores) ? o.stores : (r.issue("secrets.stores", `must be a list, got ${show(o.stores)}`, "[{ provider: aws, region: eu-west-1 }]"), []);
     const stores = rawStores.map((s, i) => readStore(r, `secrets.stores[${i}]`, s, env, app, clusterProvider, hasAwsOidc));
+    stores.forEach((s, i) => checkScope(r, `secrets.stores[${i}]`, s, env, app));
     const names = stores.map((s) => s.name);
     names.forEach((n, i) => {
         if (names.indexOf(n) !== i) {
@@ -168,6 +169,15 @@ export function readSecrets(
             r.issue("secrets.clusterStore.store", `names no configured store (stores: ${names.join(", ") || "none"}); got ${show(store)}`, names[0] ?? "vault");
         }
         const namespaces = r.stringList("secrets.clusterStore.namespaces", cs.namespaces, { pattern: DNS_LABEL, what: "a namespace name", example: "[storefront-prod]" });
+        const platform = ["default", "kube-system", "kube-public", "kube-node-lease", "external-secrets"];
+        namespaces.forEach((ns, i) => {
+            const others = environmentsNamed(ns).filter((e) => e !== env);
+            if (platform.includes(ns) || ns.startsWith("kube-")) {
+                r.issue(`secrets.clusterStore.namespaces[${i}]`, `is ${show(ns)}, a namespace of the cluster or its platform: every pod there could read this environment's secrets`, `[${app}-${short}]`);
+            } else if (others.length > 0) {
+                r.issue(`secrets.clusterStore.namespaces[${i}]`, `is ${show(ns)}, a ${others.join("/")} namespace: it would read ${env} secrets`, `[${app}-${short}]`);
+            }
+        });
         if (namespaces.length === 0) {
             r.issue("secrets.clusterStore.namespaces", "must list the namespaces that may use the ClusterSecretStore (it is never left open to all)", "[storefront-prod]");
         }
@@ -189,8 +199,77 @@ export function readSecrets(
             chartVersion: r.string("secrets.sealedSecrets.chartVersion", ss.chartVersion, { default: DEFAULT_SEALED_SECRETS_CHART_VERSION, pattern: SEMVER, what: "an exact chart version", example: `"${DEFAULT_SEALED_SECRETS_CHART_VERSION}"` }),
             namespace: r.string("secrets.sealedSecrets.namespace", ss.namespace, { default: "kube-system", pattern: DNS_LABEL, what: "a namespace name", example: "kube-system" }),
         },
-        serviceAccount: r.string("secrets.serviceAccount", o.serviceAccount, { default: `${app}-secrets`, pattern: DNS_LABEL, what: "a service account name", example: `${app}-secrets` }),
+        serviceAccount: (() => {
+            const sa = r.string("secrets.serviceAccount", o.serviceAccount, { default: `${app}-secrets`, pattern: DNS_LABEL, what: "a service account name", example: `${app}-secrets` });
+            if (sa === "default") {
+                r.issue("secrets.serviceAccount", "is the namespace's default service account: every pod in the namespace would hold the store's cloud identity", `${app}-secrets`);
+            }
+            return sa;
+        })(),
     };
+
+    /** Words that name an environment in a store's prefix, path, mount or vault name. */
+    function environmentsNamed(text: string): Environment[] {
+        const words = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+        const named = new Set<Environment>();
+        for (const w of words) {
+            const e = ({ dev: "development", development: "development", stage: "staging", staging: "staging", stg: "staging", prod: "production", production: "production", prd: "production" } as Record<string, Environment>)[w];
+            if (e) {
+                named.add(e);
+            }
+        }
+        return [...named];
+    }
+
+    /**
+     * Each environment reads only its own secrets: a store's prefix, path or mount stays inside this
+     * environment's and this app's space; one naming another environment, or so broad it covers
+     * every app, would give this stack's identity access it must not have.
+     */
+    function checkScope(r: ConfigReader, key: string, s: StoreConfig, env: Environment, app: string): void {
+        const other = (text: string | undefined) => (text ? environmentsNamed(text).filter((e) => e !== env) : []);
+        const refuse = (field: string, value: string, why: string, example: string) =>
+            r.issue(`${key}.${field}`, `is ${JSON.stringify(value)}, ${why}: each environment's identity reads only its own secrets`, example);
+        switch (s.provider) {
+            case "aws": {
+                const own = `${env}/${app}/`;
+                if (s.prefix !== "" && !s.prefix.startsWith(own)) {
+                    const o = other(s.prefix);
+                    refuse("prefix", s.prefix, o.length > 0 ? `the ${o.join("/")} environment's secrets` : `outside ${own} (this environment's and this app's secrets)`, own);
+                }
+                break;
+            }
+            case "gcp": {
+                const own = `${SHORT_NAMES[env]}-${app}-`;
+                if (!s.prefix.startsWith(own)) {
+                    const o = other(s.prefix);
+                    refuse("prefix", s.prefix, o.length > 0 ? `the ${o.join("/")} environment's secrets` : `outside ${own}`, own);
+                }
+                break;
+            }
+            case "vault": {
+                for (const [field, value] of [["mount", s.mount], ["authMount", s.authMount]] as const) {
+                    const o = other(value);
+                    if (o.length > 0) {
+                        refuse(field, value, `the ${o.join("/")} environment's`, field === "mount" ? `kv-${SHORT_NAMES[env]}` : `kubernetes-${SHORT_NAMES[env]}`);
+                    }
+                }
+                if (s.path !== app && !s.path.startsWith(`${app}/`)) {
+                    refuse("path", s.path, `not this app's path (${app} or ${app}/…)`, app);
+                }
+                break;
+            }
+            case "azure": {
+                const o = other(s.vaultUrl);
+                if (s.vaultUrl && o.length > 0) {
+                    refuse("vaultUrl", s.vaultUrl, `a Key Vault of the ${o.join("/")} environment`, `https://kv-${app}-${SHORT_NAMES[env]}.vault.azure.net/`);
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    }
 
     function readStore(r: ConfigReader, key: string, value: unknown, env: Environment, app: string, clusterProvider: string, hasAwsOidc: boolean): StoreConfig {
         const so = r.object(key, value, "{ provider: aws, region: eu-west-1 }");
@@ -201,7 +280,8 @@ export function readSecrets(
             case "aws": {
                 r.unknownKeys(key, so, ["provider", "name", "region", "service", "prefix", "kmsKeyArn", "roleArn"]);
                 const roleArn = r.string(`${key}.roleArn`, so.roleArn, { optional: true, pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\//, what: "an IAM role ARN", example: "arn:aws:iam::123456789012:role/eso-prod" });
-                if (roleArn === undefined && !(clusterProvider === "aws" || clusterProvider === "stack" || hasAwsOidc)) {
+                const knownCluster = ["aws", "azure", "gcp", "existing", "stack"].includes(clusterProvider); // else cluster.provider is the root cause
+                if (roleArn === undefined && knownCluster && !(clusterProvider === "aws" || clusterProvider === "stack" || hasAwsOidc)) {
                     r.issue(`${key}.roleArn`, `is required on ${existingCluster ? "an existing cluster without cluster.oidcProviderArn" : `a cluster of provider ${clusterProvider}`}: there is no AWS OIDC provider to trust`, "arn:aws:iam::123456789012:role/eso-prod");
                 }
                 return {

@@ -11,6 +11,7 @@ import { clusterAutoUpgrade } from "./policies/cluster-auto-upgrade";
 import { clusterDeletionProtection } from "./policies/cluster-deletion-protection";
 import { clusterEndpointAllowlist } from "./policies/cluster-endpoint-allowlist";
 import { clusterLegacyAuth } from "./policies/cluster-legacy-auth";
+import { clusterNetworkPolicyEnforced } from "./policies/cluster-network-policy-enforced";
 import { clusterSecretsEncryption } from "./policies/cluster-secrets-encryption";
 import { clusterVersionFloor } from "./policies/cluster-version-floor";
 import { clusterWorkloadIdentity } from "./policies/cluster-workload-identity";
@@ -72,6 +73,7 @@ export const policies: readonly DeliveryPolicy[] = [
     nodepoolMinimumSize,
     clusterZoneRedundancy,
     clusterDeletionProtection,
+    clusterNetworkPolicyEnforced,
     // Workloads and the Helm release
     workloadReplicasMinimum,
     workloadDisruptionBudget,

@@ -5,7 +5,14 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { ClusterConfig } from "../../config/model";
+
+/** The IAM principal of an STS caller: `…:assumed-role/<role>/<session>` is the role `…:role/<role>`. */
+export function principalArnOf(arn: string): string {
+    const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
+    return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
+}
 import { subnet } from "./cidr";
 import { ClusterIdentity, KubernetesCluster, execKubeconfig } from "./types";
 
@@ -64,17 +71,22 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             new ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: s.id, routeTableId: publicRt.id }, parent);
             return s;
         });
-        const natIp = new ec2.Eip(`${name}-nat-ip`, { domain: "vpc", tags }, parent);
-        const nat = new ec2.NatGateway(`${name}-nat`, { allocationId: natIp.id, subnetId: publicSubnets[0].id, tags }, parent);
-        const privateRt = new ec2.RouteTable(`${name}-private-rt`, {
-            vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags,
-        }, parent);
+        // One NAT gateway per zone (production default), or one shared by every zone.
+        const natCount = c.natPerZone ? c.zones.length : 1;
+        const privateRts = Array.from({ length: natCount }, (_, i) => {
+            const suffix = i === 0 ? "" : `-${i}`;
+            const natIp = new ec2.Eip(`${name}-nat-ip${suffix}`, { domain: "vpc", tags }, parent);
+            const nat = new ec2.NatGateway(`${name}-nat${suffix}`, { allocationId: natIp.id, subnetId: publicSubnets[i].id, tags: { ...tags, zone: c.zones[i] } }, parent);
+            return new ec2.RouteTable(`${name}-private-rt${suffix}`, {
+                vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags,
+            }, parent);
+        });
         const privateSubnets = c.zones.map((zone, i) => {
             const s = new ec2.Subnet(`${name}-private-${i}`, {
                 vpcId: vpc.id, availabilityZone: zone, cidrBlock: subnet(c.networkCidr, 4, 8 + i),
                 tags: { ...tags, Name: `${c.name}-private-${zone}`, "kubernetes.io/role/internal-elb": "1" },
             }, parent);
-            new ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: privateRt.id }, parent);
+            new ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: privateRts[c.natPerZone ? i : 0].id }, parent);
             return s;
         });
 
@@ -115,11 +127,33 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             },
             encryptionConfig: keyArn ? { provider: { keyArn }, resources: ["secrets"] } : undefined,
             enabledClusterLogTypes: c.logging ? EKS_LOG_TYPES : [],
-            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+            // No standing cluster-admin for whoever created the cluster: access entries name who administers it.
+            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
             upgradePolicy: { supportType: c.autoUpgrade ? "STANDARD" : "EXTENDED" },
             deletionProtection: c.protect,
             tags,
         }, { parent: this, protect: c.protect, dependsOn: [clusterPolicy, ...(logGroup ? [logGroup] : [])] });
+
+        // Network policies are enforced by the VPC CNI only when its add-on is configured to.
+        const cni = new eks.Addon(`${name}-vpc-cni`, {
+            clusterName: cluster.name,
+            addonName: "vpc-cni",
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags,
+        }, parent);
+
+        // Cluster-admin through explicit access entries: the deployer (this program's identity) and the configured admins.
+        const deployer = getCallerIdentityOutput({}, parent).arn.apply(principalArnOf);
+        const admins = [deployer, ...c.adminArns.map((a) => pulumi.output(a))];
+        const accessEntries = admins.map((principalArn, i) => {
+            const entry = new eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, parent);
+            new eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+                clusterName: cluster.name, principalArn, accessScope: { type: "cluster" },
+                policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            }, { parent: this, dependsOn: [entry] });
+            return entry;
+        });
 
         const issuer = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
         const oidc = new iam.OpenIdConnectProvider(`${name}-oidc`, {
@@ -147,7 +181,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             command: "aws",
             commandArgs: ["eks", "get-token", "--cluster-name", c.name, "--region", c.region, "--output", "json"],
         });
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [...accessEntries, cni] });
         this.identity = {
             kind: "aws",
             oidcIssuerUrl: issuer,

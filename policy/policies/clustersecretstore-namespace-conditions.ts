@@ -1,6 +1,10 @@
+import { environmentFromStackName, resourceEnvironment } from "../lib/environment";
 import { resourcePolicy } from "../lib/define";
 import { list, peek } from "../lib/props";
 import { CLUSTER_SECRET_STORE, isClusterSecretStore } from "../lib/types";
+
+/** Namespaces of the cluster and its platform: never consumers of an application's secrets. */
+const PLATFORM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "external-secrets"];
 
 /** Regular expressions that admit every namespace. */
 const MATCH_ALL = /^\^?\.[*+]\$?$/;
@@ -27,7 +31,8 @@ export const clustersecretstoreNamespaceConditions = resourcePolicy({
     remedy: "list the namespaces that may use the store in delivery:secrets.clusterStore.namespaces (spec.conditions[].namespaces)",
     resourceTypes: [CLUSTER_SECRET_STORE],
     appliesTo: isClusterSecretStore,
-    validate: ({ name, props, report }) => {
+    validate: ({ args, name, props, report }) => {
+        const urn = args.urn;
         const conditions = list(props, "spec", "conditions");
         if (conditions.length === 0) {
             report(`ClusterSecretStore ${name} has no spec.conditions, so any namespace may read through it`);
@@ -37,6 +42,18 @@ export const clustersecretstoreNamespaceConditions = resourcePolicy({
             const problem = narrows(c);
             if (problem) {
                 report(`ClusterSecretStore ${name}: spec.conditions[${i}]: ${problem}`);
+            }
+            for (const ns of list(c, "namespaces")) {
+                if (typeof ns === "string" && (PLATFORM_NAMESPACES.includes(ns) || ns.startsWith("kube-"))) {
+                    report(`ClusterSecretStore ${name}: spec.conditions[${i}] admits ${ns}, a namespace of the cluster or its platform`,
+                        "list only the application's namespaces in delivery:secrets.clusterStore.namespaces");
+                }
+                const own = resourceEnvironment(urn, props);
+                const theirs = typeof ns === "string" ? environmentFromStackName(ns.split("-").pop() ?? "") : undefined;
+                if (own && theirs && theirs !== own) {
+                    report(`ClusterSecretStore ${name}: spec.conditions[${i}] admits ${ns}, a ${theirs} namespace, to a ${own} store`,
+                        "list only this environment's namespaces in delivery:secrets.clusterStore.namespaces");
+                }
             }
         }
     },

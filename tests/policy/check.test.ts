@@ -10,7 +10,7 @@ import {
     PolicyConfigError, reconcilePolicyConfig, renderPolicyReport, resourceValidationArgs, runPolicies, stackValidationArgs,
 } from "../../tools/offline/policy-check";
 import { PACK_NAME, PACK_VERSION } from "../../policy/pack";
-import { UNKNOWN_STRING, change, eks, eksInputs, namespace, oidcProvider, resource } from "./fixtures";
+import { UNKNOWN_STRING, change, eks, eksCni, eksInputs, namespace, oidcProvider, resource } from "./fixtures";
 
 function configError(given: unknown): PolicyConfigError {
     try {
@@ -98,7 +98,7 @@ describe("offline policy check", () => {
     });
 
     describe("running the pack", () => {
-        const unsafe = () => [eks(change(eksInputs(), "encryptionConfig", undefined), { protect: false }), oidcProvider()];
+        const unsafe = () => [eks(change(eksInputs(), "encryptionConfig", undefined), { protect: false }), oidcProvider(), eksCni()];
 
         it("reports violations at each policy's configured level, about the resource they name", async () => {
             const config = reconcilePolicyConfig({ all: "advisory", "cluster-secrets-encryption": "mandatory" });
@@ -115,7 +115,7 @@ describe("offline policy check", () => {
         });
 
         it("reports a policy that meets an unknown value as advisory, even when it is mandatory", async () => {
-            const preview = [eks(change(eksInputs(), "version", UNKNOWN_STRING)), oidcProvider()];
+            const preview = [eks(change(eksInputs(), "version", UNKNOWN_STRING)), oidcProvider(), eksCni()];
             const v = await runPolicies(preview, reconcilePolicyConfig({}));
             assert.deepEqual(v.map((x) => [x.policy, x.level, x.message]), [[
                 "cluster-version-floor", "advisory",

@@ -8,6 +8,7 @@ import * as path from "path";
 import { ConfigMap, ROOT, mergeConfig, readConfigFile, readProject, stackFile, toProgramConfig } from "./stackfile";
 import { UpstreamOutputs, createMocks } from "./mocks";
 import { DEFAULT_KUBERNETES_VERSION } from "../../config/parse";
+import { isLiteralSecretValue, isSecretName, secretShape } from "../../policy/lib/secrets";
 import { HELM_CHART_V4, RenderedObject, childName, renderChart, typeToken } from "./render";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -126,7 +127,7 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
                         protect: method === "registerResource" ? req.getProtect() === true : false,
                         provider: req.getProvider(),
                         inputs: plain(inputs),
-                        display: redact(inputs),
+                        display: redactForDisplay(redact(inputs), req.getType() === "kubernetes:core/v1:Secret" ? "Secret" : undefined),
                     });
                 }
                 callback(err, res);
@@ -191,29 +192,43 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     return { project: project.name, stack: opts.stack, resources, outputs, secretOutputNames };
 }
 
-/** Values a reviewer must never see in plain text: Secret data, and env values of secret-looking names. */
-const SECRET_NAME = /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential/i;
-
-function redactObject(o: RenderedObject): Record<string, any> {
-    const copy = JSON.parse(JSON.stringify(o));
-    if (o.kind === "Secret") {
+/**
+ * What a reviewer may see of a resource's inputs: Pulumi secrets are already "[secret]"; on top,
+ * every literal that looks like a secret — under a secret-looking key (`password`, `DB_PASS`,
+ * `apiKey`…), as the value of a secret-looking env var, or shaped like one (an access key, a URL
+ * with a password) — and all of a Secret's data. Plan text and --json print only this.
+ */
+export function redactForDisplay(v: any, kind?: string): any {
+    const hide = (key: string, x: unknown) =>
+        (typeof x === "string" || typeof x === "number") && (isSecretName(key) ? isLiteralSecretValue(String(x)) : typeof x === "string" && secretShape(x) !== undefined);
+    const walk = (x: any): any => {
+        if (Array.isArray(x)) {
+            return x.map(walk);
+        }
+        if (x === null || typeof x !== "object") {
+            return typeof x === "string" && secretShape(x) ? "[secret]" : x;
+        }
+        const out: Record<string, any> = {};
+        const pairName = typeof x.name === "string" && ("value" in x) ? x.name : undefined;
+        for (const [k, val] of Object.entries(x)) {
+            if (k === "value" && pairName !== undefined && hide(pairName, val)) {
+                out[k] = "[secret]";
+            } else if (hide(k, val)) {
+                out[k] = "[secret]";
+            } else {
+                out[k] = walk(val);
+            }
+        }
+        return out;
+    };
+    const copy = walk(v);
+    if (kind === "Secret") {
         for (const k of ["data", "stringData"]) {
             if (copy[k] && typeof copy[k] === "object") {
                 copy[k] = Object.fromEntries(Object.keys(copy[k]).map((x) => [x, "[secret]"]));
             }
         }
     }
-    const walk = (v: any) => {
-        if (Array.isArray(v)) {
-            v.forEach(walk);
-        } else if (v && typeof v === "object") {
-            if (typeof v.name === "string" && typeof v.value === "string" && SECRET_NAME.test(v.name)) {
-                v.value = "[secret]";
-            }
-            Object.values(v).forEach(walk);
-        }
-    };
-    walk(copy);
     return copy;
 }
 
@@ -242,7 +257,7 @@ function addRenderedObjects(resources: RegisteredResource[], root: string, kubeV
             const urn = `${head}$${type}::${name}`;
             resources.push({
                 urn, type, name, parent: chart.urn, custom: true, read: false, protect: chart.protect, provider: chart.provider,
-                inputs: o as unknown as Record<string, any>, display: redactObject(o), rendered: true,
+                inputs: o as unknown as Record<string, any>, display: redactForDisplay(o, o.kind), rendered: true,
             });
         }
     }
