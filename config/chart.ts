@@ -36,6 +36,7 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
         r.issue("chart", "sets both path and repository; choose one", "{ repository: https://charts.acme.io, name: storefront, version: 0.4.1 }");
     }
     let chart: ChartConfig;
+    const issuesBefore = r.issues.length;
     if (o.repository !== undefined) {
         const repository = r.string("chart.repository", o.repository, {
             pattern: /^(https|oci):\/\//, what: "an https:// Helm repository or an oci:// registry URL", example: "https://charts.acme.io",
@@ -50,7 +51,7 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
         if (oci && caFile !== undefined) {
             r.issue("chart.caFile", "is only used with an https:// repository", "remove chart.caFile");
         }
-        if (caFile !== undefined && !fs.existsSync(path.resolve(root, caFile))) {
+        if (!oci && caFile !== undefined && !fs.existsSync(path.resolve(root, caFile))) {
             r.issue("chart.caFile", `names ${caFile}, which does not exist`, "certs/charts-ca.pem");
         }
         chart = oci
@@ -78,7 +79,8 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
     }
     const appValues = r.boolean("chart.appValues", o.appValues, { default: chart.bundled, example: "true" });
     const imageValues = hasPaths ? given : appValues ? BUNDLED_IMAGE_VALUES : given;
-    if (imageValues.tag === undefined && imageValues.digest === undefined) {
+    // A chart that could not be read is the root cause; where its release lands is not asked on top.
+    if (imageValues.tag === undefined && imageValues.digest === undefined && r.issues.length === issuesBefore) {
         r.issue("chart.imageValues", "must name where the promoted release lands in this chart's values (tag and/or digest): without it promotion would not change what runs",
             "{ repository: connect.image.repository, tag: connect.image.tag }");
     }

@@ -185,7 +185,9 @@ function readApp(r: ConfigReader, value: unknown, env: Environment): AppConfig {
         ingress,
         logLevel: r.string("app.logLevel", o.logLevel, { default: "info", oneOf: LOG_LEVELS, example: "info" }),
         features: r.map("app.features", o.features, "{ newCheckout: true }", (k, fv) => r.boolean(k, fv, { example: "true" })),
-        env: r.map("app.env", o.env, "{ REGION: eu-west-1 }", (k, ev) => r.string(k, ev, { example: "eu-west-1" })),
+        env: r.map("app.env", o.env, "{ REGION: eu-west-1 }", (k, ev) => r.string(k, ev, {
+            example: r.secretLooking(k, ev) ? "nothing here: load it from the secret store (delivery:secrets.secrets: [{ name, remoteKey, envVar }])" : `"a quoted value"`,
+        })),
         spreadAcrossZones: r.boolean("app.spreadAcrossZones", o.spreadAcrossZones, { default: env === "production", example: "true" }),
     };
 }

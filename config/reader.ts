@@ -64,7 +64,7 @@ export class ConfigReader {
 
     /** Shows a value in a message, unless its key or shape says it may be a secret. */
     show(key: string, value: unknown): string {
-        return this.secretLooking(key, value) ? "a value that is not shown (the key looks like a secret)" : show(value);
+        return this.secretLooking(key, value) ? "a value that is not shown (it may be a secret)" : show(value);
     }
 
     issue(key: string, problem: string, example: string): void {

@@ -148,7 +148,13 @@ export function failure(e: unknown): { code: number; message: string } {
     if (e instanceof Error && e.name === "ConfigValidationError") {
         return { code: 2, message: e.message };
     }
-    return { code: 70, message: e instanceof Error ? e.stack ?? e.message : String(e) };
+    const text = e instanceof Error ? e.message : String(e);
+    const missing = /unknown stack "([^"]+)" \(no such stack in this offline evaluation\)/.exec(text);
+    if (missing) {
+        return { code: 2, message: `the stack reads ${missing[1]} (a StackReference), which is not a stack of this project here (no Pulumi.${missing[1].split("/").pop()}.yaml); check delivery:promotion.from and delivery:cluster.stack` };
+    }
+    // A bug, not bad input: the message, and the stack only when asked for.
+    return { code: 70, message: process.env.DELIVERY_DEBUG ? (e instanceof Error ? e.stack ?? text : text) : `${text.split("\n")[0]} (internal error; DELIVERY_DEBUG=1 prints the stack)` };
 }
 
 export interface Output {

@@ -39,8 +39,11 @@ export const workloadZoneSpread = resourcePolicy<Params>({
             }
             return;
         }
-        if ((read(props, "spec", "replicas") ?? 1) < 2) {
-            return; // one replica cannot spread; workload-replicas-minimum reports that
+        // One replica cannot spread (workload-replicas-minimum reports that); no spec.replicas means an
+        // autoscaler owns the count, and its pods must spread like any others.
+        const replicas = read(props, "spec", "replicas");
+        if (typeof replicas === "number" && replicas < 2) {
+            return;
         }
         if (!spreadsByZone(podSpecOf(type, props))) {
             report(`${describeWorkload(type, name)} has no topologySpreadConstraints or pod anti-affinity on ${ZONE_KEYS[0]}`,

@@ -5,6 +5,7 @@
  * same variant on dev gives advisories only. Upstream stacks are evaluated once and passed in.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { Evaluation } from "../../tools/offline/evaluate";
 import { PolicyCheckResult, checkPolicies, mandatoryViolations, policyConfigFile } from "../../tools/offline/policy-check";
@@ -45,12 +46,62 @@ const VARIANTS: readonly Variant[] = [
     { file: "baseline-pod-security.yaml", prod: ["namespace-pod-security"], dev: [] },
     { file: "foreign-registry.yaml", prod: ["workload-image-registry"], dev: ["workload-image-registry"] },
     { file: "plain-http-ingress.yaml", prod: ["ingress-tls"], dev: [] },
+    // Added with the review set of unsafe production changes (each a class that once planned clean).
+    { file: "duplicate-zones.yaml", prod: [], refusedOnProd: 'delivery:cluster.zones[2]: repeats zone "eu-west-1a"', refusedOnDev: "repeats zone" },
+    { file: "zone-outside-region.yaml", prod: [], refusedOnProd: 'delivery:cluster.zones[2]: "us-east-1c" is not a zone of region eu-west-1', refusedOnDev: "is not a zone of region" },
+    { file: "prod-on-staging-cluster.yaml", prod: [], refusedOnProd: "delivery:cluster.stack: is organization/delivery/staging, a staging stack: production runs only on a production cluster", refusedOnDev: "organization/delivery/staging" },
+    { file: "app-in-kube-system.yaml", prod: [], refusedOnProd: 'delivery:namespace.name: is "kube-system", a namespace of the cluster or its platform', refusedOnDev: "a namespace of the cluster or its platform" },
+    { file: "app-in-default.yaml", prod: [], refusedOnProd: 'delivery:namespace.name: is "default", a namespace of the cluster or its platform', refusedOnDev: "a namespace of the cluster or its platform" },
+    { file: "app-in-staging-namespace.yaml", prod: [], refusedOnProd: 'delivery:namespace.name: is "storefront-staging", the staging namespace\'s name, on a production stack', refusedOnDev: "the staging namespace's name" },
+    { file: "store-prefix-other-env.yaml", prod: [], refusedOnProd: 'delivery:secrets.stores[0].prefix: is "staging/storefront/", the staging environment\'s secrets', refusedOnDev: "the staging environment's secrets" },
+    { file: "store-prefix-too-broad.yaml", prod: [], refusedOnProd: 'delivery:secrets.stores[0].prefix: is "production/", outside production/storefront/', refusedOnDev: "the production environment's secrets" },
+    { file: "store-prefix-other-app.yaml", prod: [], refusedOnProd: 'delivery:secrets.stores[0].prefix: is "production/checkout/", outside production/storefront/', refusedOnDev: "the production environment's secrets" },
+    { file: "store-default-service-account.yaml", prod: [], refusedOnProd: "delivery:secrets.serviceAccount: is the namespace's default service account", refusedOnDev: "default service account" },
+    { file: "vault-other-env-mount.yaml", prod: [], refusedOnProd: 'delivery:secrets.stores[0].mount: is "kv-staging", the staging environment\'s', refusedOnDev: '"kv-staging"' },
+    { file: "cluster-store-kube-system.yaml", prod: [], refusedOnProd: 'delivery:secrets.clusterStore.namespaces[1]: is "kube-system", a namespace of the cluster or its platform', refusedOnDev: '"kube-system"' },
+    { file: "cluster-store-dev-namespace.yaml", prod: [], refusedOnProd: 'delivery:secrets.clusterStore.namespaces[1]: is "storefront-dev", a development namespace: it would read production secrets', refusedOnDev: 'is "storefront-prod", a production namespace' },
+    { file: "single-nat.yaml", prod: [], refusedOnProd: "delivery:cluster.network.natPerZone: is false in production", refusedOnDev: "allowedCidrs: has no effect on a private endpoint" },
+    { file: "env-overrides-chart.yaml", prod: [], refusedOnProd: "delivery:app.env.APP_ENVIRONMENT: overrides a variable the chart sets", refusedOnDev: "overrides a variable the chart sets" },
+    { file: "release-on-prod.yaml", prod: [], refusedOnProd: "delivery:release: is only set on development stacks", dev: [] },
+    { file: "promote-from-dev.yaml", prod: [], refusedOnProd: "delivery:promotion.from: promotes production from a development stack", refusedOnDev: "promotion.from: is not allowed on a development stack" },
+    { file: "pin-without-reason.yaml", prod: [], refusedOnProd: "delivery:pin.reason: is required but not set", refusedOnDev: "delivery:pin: is not used on development stacks" },
+    { file: "values-set-image-tag.yaml", prod: [], refusedOnProd: "delivery:values: sets image.tag, where promotion puts the release's image tag", refusedOnDev: "where promotion puts the release's image tag" },
+    { file: "env-pgpassword.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
+    { file: "env-smtp-pass.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
+    { file: "env-apitoken.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
+    { file: "env-dbpassword.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
+    { file: "env-credential-url.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
+    { file: "pin-moving-tag.yaml", prod: ["workload-image-pinned"], refusedOnDev: "delivery:pin: is not used on development stacks" },
+    { file: "pin-partial-version.yaml", prod: ["workload-image-pinned"], refusedOnDev: "delivery:pin: is not used on development stacks" },
+    { file: "autoscaler-fixed-range.yaml", prod: ["workload-autoscaler-range"], dev: [] },
+    { file: "no-disruption-budget.yaml", prod: ["workload-disruption-budget"], dev: [] },
+    { file: "no-zone-spread.yaml", prod: ["workload-zone-spread"], dev: [] },
+    { file: "privileged-pod-security.yaml", prod: ["namespace-pod-security"], dev: [] },
+    { file: "low-port.yaml", prod: ["workload-container-hygiene"], dev: ["workload-container-hygiene"] },
+    { file: "public-endpoint-everyone.yaml", prod: ["cluster-endpoint-allowlist"], dev: ["cluster-endpoint-allowlist"] },
+    {
+        file: "chart-hardcoded-privileged.yaml",
+        prod: [
+            "helm-release-chart-source", "role-least-privilege", "workload-container-hygiene", "workload-disruption-budget", "workload-health-probes",
+            "workload-host-namespaces", "workload-pod-security-restricted", "workload-privilege-escalation", "workload-privileged",
+            "workload-read-only-root-filesystem", "workload-replicas-minimum", "workload-resource-limits", "workload-rollout-keeps-serving",
+            "workload-run-as-non-root", "workload-service-account",
+        ],
+        refusedOnDev: "delivery:pin: is not used on development stacks",
+    },
+    { file: "chart-one-replica.yaml", prod: ["helm-release-chart-source", "workload-replicas-minimum"], refusedOnDev: "delivery:pin: is not used on development stacks" },
 ];
 
 const policiesOf = (r: PolicyCheckResult, level: "mandatory" | "advisory") =>
     [...new Set(r.violations.filter((v) => v.level === level).map((v) => v.policy))].sort();
 
 describe("policy pack on the program (mock runtime)", () => {
+    it("covers every unsafe variant in tests/fixtures/unsafe (at least 40)", () => {
+        const files = fs.readdirSync(UNSAFE).filter((f) => f.endsWith(".yaml")).sort();
+        assert.ok(files.length >= 40, `only ${files.length} variants`);
+        assert.deepEqual(files, VARIANTS.map((v) => v.file).sort());
+    });
+
     const shipped: Record<string, Evaluation> = {};
     let upstream: Record<string, Record<string, unknown>>;
 

@@ -1,0 +1,71 @@
+/**
+ * Bad input: every config in tests/fixtures/invalid is refused by `npm run plan` with exit 2 before
+ * anything is evaluated, the message names the stack key (and file) to fix, the root cause is
+ * reported once, nothing secret-looking is echoed, and there is never a stack trace.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { main } from "../tools/plan";
+
+const INVALID = path.resolve(__dirname, "fixtures", "invalid");
+
+interface Case {
+    /** Fragments the message must contain (the first names the key). */
+    readonly says: readonly string[];
+    /** How many problems the message lists (root causes only). */
+    readonly problems: number;
+    /** Strings that must not appear (secret values). */
+    readonly never?: readonly string[];
+}
+
+const CASES: Record<string, Case> = {
+    "cidr-octet.yaml": { says: ['delivery:cluster.network.cidr: must be an IPv4 CIDR; got "10.300.0.0/16"'], problems: 1 },
+    "network-too-small.yaml": { says: ["delivery:cluster.network.cidr: is a /28; the program splits the network into 16 subnets"], problems: 1 },
+    "network-host-bits.yaml": { says: ["delivery:cluster.network.cidr: 10.30.5.0/16 has host bits set"], problems: 1 },
+    "limits-below-requests.yaml": { says: ["delivery:app.resources.limits.cpu: is 500m, below app.resources.requests.cpu (2)", "delivery:app.resources.limits.memory: is 512Mi, below"], problems: 2 },
+    "secret-as-number.yaml": { says: ["delivery:app.env.DB_PASSWORD: must be a quoted string, got a number (not shown)"], problems: 1, never: ["86753094", "eu-west-1"] },
+    "unknown-environment.yaml": { says: ['delivery:environment: must be development, staging or production (or dev, stage, prod); got "production-eu"'], problems: 1 },
+    "unknown-cluster-provider.yaml": { says: ['delivery:cluster.provider: must be one of aws, azure, gcp, existing, stack; got "digitalocean"'], problems: 1 },
+    "chart-version-range.yaml": { says: ['delivery:chart.version: must be an exact chart version (no ranges, no latest); got "^0.4.0"'], problems: 1 },
+    "values-file-missing.yaml": { says: ["delivery:valuesFiles[0]: names values/prod.yaml, which does not exist"], problems: 1 },
+    "chart-path-outside.yaml": { says: ["delivery:chart.path: must be a directory inside the project"], problems: 1 },
+    "chart-image-values-missing.yaml": { says: ["delivery:chart.imageValues: must name where the promoted release lands"], problems: 1 },
+    "values-schema.yaml": {
+        says: ["delivery:values.connect.replicas: must be >= 1 (checked against tests/fixtures/charts/spark-connect/values.schema.json)", "delivery:values.connect.dynamicAllocation.enabled: must be boolean"],
+        problems: 2,
+    },
+    "helm-atomic.yaml": { says: ["delivery:helm.atomic: is no longer used"], problems: 1 },
+    "ca-file-on-oci.yaml": { says: ["delivery:chart.caFile: is only used with an https:// repository"], problems: 1 },
+    "secret-url-in-store.yaml": { says: ["delivery:secrets.stores[0].server: must be an https URL; got a value that is not shown"], problems: 1, never: ["s3cr3tvaulttoken", "root:"] },
+};
+
+async function plan(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(["--stack", "prod", "--config", path.join(INVALID, file)], { write: (t: string) => (stdout += t) }, { write: (t: string) => (stderr += t) });
+    return { code, stdout, stderr };
+}
+
+describe("invalid configs: exit 2, the key named, the root cause once, nothing echoed", () => {
+    it("has a case for every file in tests/fixtures/invalid", () => {
+        assert.deepEqual(fs.readdirSync(INVALID).filter((f) => f.endsWith(".yaml")).sort(), Object.keys(CASES).sort());
+    });
+
+    for (const [file, c] of Object.entries(CASES)) {
+        it(file, async () => {
+            const r = await plan(file);
+            assert.equal(r.code, 2, r.stderr);
+            assert.equal(r.stdout, "", "nothing is planned");
+            assert.match(r.stderr, /^plan failed: Invalid configuration for stack "prod" \(\d+ problems?\); nothing was deployed:/);
+            for (const s of c.says) {
+                assert.ok(r.stderr.includes(s), `expected "${s}" in:\n${r.stderr}`);
+            }
+            assert.equal((r.stderr.match(/^ {2}- delivery:/gm) ?? []).length, c.problems, r.stderr);
+            for (const n of c.never ?? []) {
+                assert.ok(!r.stderr.includes(n), `echoed ${n}:\n${r.stderr}`);
+            }
+            assert.ok(!/\n\s+at /.test(r.stderr), `stack trace:\n${r.stderr}`);
+        });
+    }
+});
