@@ -115,6 +115,13 @@ function readEnvironment(r: ConfigReader, stack: string, value: unknown): Enviro
             r.issue("environment", `must be development, staging or production (or dev, stage, prod); got ${show(value)}`, example);
             return "development";
         }
+        const named = environmentFromStackName(stack);
+        const rank = { development: 0, staging: 1, production: 2 } as const;
+        if (named !== undefined && rank[env] < rank[named]) {
+            r.issue("environment", `is ${env}, but the stack "${stack}" is a ${named} stack by name: delivery:environment may never make a stack less strict than its name`,
+                `${named} (or remove delivery:environment)`);
+            return named;
+        }
         return env;
     }
     const fromName = environmentFromStackName(stack);

@@ -28,13 +28,14 @@ export interface AppReleaseArgs {
 }
 
 /** The chart argument of `helm.v4.Chart` (a relative path, a repository chart name, an oci:// reference). */
-export function chartReference(chart: ChartConfig): { chart: string; repositoryOpts?: { repo: string; caFile?: string } } {
+export function chartReference(chart: ChartConfig): { chart: string; repositoryOpts?: { repo: string; caFile?: pulumi.asset.Asset } } {
     switch (chart.kind) {
         case "path":
             // Relative, so the state does not depend on where the program was checked out.
             return { chart: `./${path.posix.normalize(chart.path)}` };
         case "repository":
-            return { chart: chart.name, repositoryOpts: { repo: chart.repository, ...(chart.caFile ? { caFile: chart.caFile } : {}) } };
+            // The provider takes the CA as an asset (the file's content travels with the inputs).
+            return { chart: chart.name, repositoryOpts: { repo: chart.repository, ...(chart.caFile ? { caFile: new pulumi.asset.FileAsset(chart.caFile) } : {}) } };
         case "oci":
             return { chart: `${chart.repository}/${chart.name}` };
     }

@@ -14,6 +14,15 @@ const STATIC_CREDENTIALS: readonly { readonly provider: string; readonly path: r
     { provider: "ibm", path: ["auth", "secretRef"], instead: "auth.containerAuth with a trusted profile" },
 ];
 
+/** The stack key that decides each provider's authentication, for the remedy. */
+const STACK_KEY: Readonly<Record<string, string>> = {
+    ibm: "set delivery:secrets.stores[].auth: trustedProfile and profile: Profile-… on the IBM store (instead of auth: apiKey)",
+    vault: "keep delivery:secrets.stores[] provider vault on its Kubernetes auth (authMount), with no token",
+    azurekv: "give the azure store in delivery:secrets.stores[] a workload identity (clientId, tenantId) instead of a client secret",
+    aws: "let the aws store in delivery:secrets.stores[] use the role the program creates (or roleArn), not access keys",
+    gcpsm: "let the gcp store in delivery:secrets.stores[] use workload identity (serviceAccountEmail), not a key file",
+};
+
 /** Secret stores authenticate with the workload's identity, not with long-lived keys in a Secret. */
 export const secretstoreWorkloadIdentity = resourcePolicy({
     name: "secretstore-workload-identity",
@@ -29,7 +38,8 @@ export const secretstoreWorkloadIdentity = resourcePolicy({
         const kind = type.split(":").pop();
         for (const s of STATIC_CREDENTIALS) {
             if (isSet(props, "spec", "provider", s.provider, ...s.path)) {
-                report(`${kind} ${name} authenticates to ${s.provider} with static credentials (spec.provider.${s.provider}.${s.path.join(".")})`, `use ${s.instead}`);
+                report(`${kind} ${name} authenticates to ${s.provider} with static credentials (spec.provider.${s.provider}.${s.path.join(".")})`,
+                    `${STACK_KEY[s.provider] ?? `use ${s.instead}`}; the store then uses ${s.instead}`);
             }
         }
         const azureAuth = read(props, "spec", "provider", "azurekv", "authType");
@@ -38,7 +48,7 @@ export const secretstoreWorkloadIdentity = resourcePolicy({
         }
         const server = peek(props, "spec", "provider", "vault", "server");
         if (typeof server === "string" && /^http:\/\//i.test(server)) {
-            report(`${kind} ${name} reaches Vault over plain http (${server})`, "use the https:// address of Vault");
+            report(`${kind} ${name} reaches Vault over plain http (${server.replace(/\/\/[^/@]*@/, "//[credentials]@")})`, "set delivery:secrets.stores[].server to the https:// address of Vault");
         }
     },
 });

@@ -10,6 +10,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { ROOT, readConfigFile } from "../../tools/offline/stackfile";
+import { startChartServer } from "../../tools/local/chart-server";
 import { CommandResult, LocalEnvironment } from "../../tools/local/environment";
 
 const UNSAFE = path.join(ROOT, "tests", "fixtures", "unsafe");
@@ -174,6 +175,30 @@ describe("the program on the real engine against a local control plane", functio
         assert.equal(local.outputs("dev").release.chart, "spark-connect");
         up("dev"); // back to the bundled chart: the Spark objects go, the app's come back
         assert.deepEqual(names("deployments", "-n", NAMESPACES.dev), [`deployment.apps/${RELEASE}`]);
+    });
+
+    it("deploys a chart from a Helm repository (https) and from an OCI registry, with the stack's values", async () => {
+        const server = await startChartServer(path.join(local.root, "charts"), [path.join(ROOT, CHARTS, "spark-connect")]);
+        // The provider pulls the chart itself: it trusts the local CA through SSL_CERT_FILE.
+        local.env.SSL_CERT_FILE = server.caFile;
+        try {
+            const imageValues = { repository: "connect.image.repository", tag: "connect.image.tag" };
+            const sources = [
+                { repository: server.url, name: "spark-connect", version: "1.4.0", caFile: server.caFile, imageValues },
+                { repository: server.oci, name: "spark-connect", version: "1.4.0", imageValues },
+            ];
+            for (const [i, chart] of sources.entries()) {
+                up("dev", { "delivery:chart": chart, "delivery:values": { connect: { replicas: 3 + i } } });
+                const d = local.kubectlJson(["get", "deployment", `${RELEASE}-connect`, "-n", NAMESPACES.dev]);
+                assert.equal(d.spec.replicas, 3 + i, `${chart.repository}: the stack's values`);
+                assert.equal(local.outputs("dev").release.chartSource, chart.repository.startsWith("oci://") ? `${server.oci}/spark-connect` : server.url);
+            }
+            up("dev");
+            assert.deepEqual(names("deployments", "-n", NAMESPACES.dev), [`deployment.apps/${RELEASE}`]);
+        } finally {
+            server.stop();
+            delete local.env.SSL_CERT_FILE;
+        }
     });
 
     it("the policy pack blocks a prod chart whose templates hard-code privileged, from the rendered objects", () => {

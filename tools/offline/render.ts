@@ -52,7 +52,8 @@ export interface ChartInputs {
     /** `./charts/app`, a repository chart name, or `oci://…`. */
     readonly chart: string;
     readonly version?: string;
-    readonly repositoryOpts?: { readonly repo?: string; readonly caFile?: string };
+    /** `caFile` is a path, or the FileAsset the program passes to the provider. */
+    readonly repositoryOpts?: { readonly repo?: string; readonly caFile?: string | { readonly path?: unknown } };
     readonly values?: Record<string, unknown>;
     readonly skipCrds?: boolean;
     /** The cluster's Kubernetes version (`.Capabilities.KubeVersion`), e.g. "1.31". */
@@ -147,8 +148,10 @@ export function renderChart(input: ChartInputs, root: string): RenderedObject[] 
         if (input.repositoryOpts?.repo) {
             args.push("--repo", input.repositoryOpts.repo);
         }
-        if (input.repositoryOpts?.caFile) {
-            args.push("--ca-file", path.resolve(root, input.repositoryOpts.caFile));
+        const ca = input.repositoryOpts?.caFile;
+        const caPath = typeof ca === "string" ? ca : typeof ca?.path === "string" ? ca.path : undefined;
+        if (caPath) {
+            args.push("--ca-file", path.resolve(root, caPath));
         }
         const env = {
             ...process.env,
