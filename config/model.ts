@@ -154,11 +154,22 @@ export interface Release {
 export interface PinConfig extends Release {
     /** Why the stack is pinned (incident, ticket). Required. */
     readonly reason: string;
+    /** A release the upstream chain never ran, on purpose: recorded and reported by the policy pack. @default false */
+    readonly emergency: boolean;
 }
 
 export interface PromotionConfig {
     /** Stack this one takes its release from; unset for development. */
     readonly from?: string;
+    /** How long the upstream must have run a release (verified) before this stack takes it, in seconds. @default 0 */
+    readonly soakSeconds: number;
+}
+
+/** A window in which this stack's release does not change (a pin, the emergency path, still may). */
+export interface FreezeWindow {
+    readonly from: string;
+    readonly to: string;
+    readonly reason: string;
 }
 
 export interface StackConfig {
@@ -175,6 +186,7 @@ export interface StackConfig {
     readonly release?: Release;
     readonly promotion: PromotionConfig;
     readonly pin?: PinConfig;
+    readonly freeze: readonly FreezeWindow[];
     readonly secrets: SecretsConfig;
     /** The secret kubeconfig of an existing cluster (`delivery:kubeconfig`), if given. */
     readonly kubeconfig?: string;

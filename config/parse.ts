@@ -6,7 +6,7 @@
 import { Environment, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
 import {
     AppConfig, CLUSTER_PROVIDERS, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
-    PromotionConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
+    FreezeWindow, PromotionConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
 } from "./model";
 import { ConfigReader, ConfigValidationError, show } from "./reader";
 import { readSecrets } from "./secrets";
@@ -27,7 +27,7 @@ export const DEFAULT_INGRESS_NAMESPACE = "ingress-nginx";
 export const DEFAULT_HELM_TIMEOUT_SECONDS = 600;
 /** Keys of the project namespace this program reads; anything else is a typo. */
 export const KNOWN_KEYS = [
-    "environment", "cluster", "app", "namespace", "chart", "values", "valuesFiles", "helm", "release", "promotion", "pin", "secrets",
+    "environment", "cluster", "app", "namespace", "chart", "values", "valuesFiles", "helm", "release", "promotion", "pin", "freeze", "secrets",
     "kubeconfig", "ibmApiKey", "vaultToken",
 ] as const;
 /** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
@@ -88,8 +88,9 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const release = readRelease(er, v.release, environment);
     const promotion = readPromotion(er, v.promotion, environment, raw.project);
     const pin = readPin(er, v.pin, environment);
+    const freeze = readFreeze(r, v.freeze);
     const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
-    checkConsistency(r, app, cluster, namespace, environment, short);
+    checkConsistency(r, app, cluster, namespace, environment, short, raw.stack);
     checkValues(r, { chart, app, environment, ...values }, release, root);
     const needsIbmKey = secrets.stores.some((s) => s.provider === "ibm" && s.auth === "apiKey" && s.apiKeySecret === undefined);
     if (needsIbmKey && v.ibmApiKey === undefined) {
@@ -102,7 +103,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     }
     const text = (x: unknown) => (typeof x === "string" ? x : undefined);
     return {
-        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, secrets,
+        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, secrets,
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
 }
@@ -382,13 +383,17 @@ function readRelease(r: ConfigReader, value: unknown, env: Environment): Release
 
 function readPromotion(r: ConfigReader, value: unknown, env: Environment, project: string): PromotionConfig {
     const o = r.object("promotion", value, `{ from: organization/${project}/staging }`);
-    r.unknownKeys("promotion", o, ["from"]);
+    r.unknownKeys("promotion", o, ["from", "soak"]);
+    const soakSeconds = readDuration(r, "promotion.soak", o.soak);
     const upstream = UPSTREAM[env];
     if (!upstream) {
         if (o.from !== undefined) {
             r.issue("promotion.from", "is not allowed on a development stack: development takes its release from delivery:release", "remove promotion from the dev stack");
         }
-        return {};
+        if (o.soak !== undefined) {
+            r.issue("promotion.soak", "is not used on a development stack: it takes its release from delivery:release", "set promotion.soak on staging or prod");
+        }
+        return { soakSeconds: 0 };
     }
     const def = `organization/${project}/${SHORT_NAMES[upstream]}`;
     const from = r.string("promotion.from", o.from, { default: def, pattern: STACK_REF, what: "a stack reference <org>/<project>/<stack>", example: def });
@@ -396,7 +401,46 @@ function readPromotion(r: ConfigReader, value: unknown, env: Environment, projec
     if (fromEnv !== undefined && fromEnv !== upstream) {
         r.issue("promotion.from", `promotes ${env} from a ${fromEnv} stack (${from}); only ${upstream} → ${env} is allowed (dev → staging → prod)`, def);
     }
-    return { from };
+    return { from, soakSeconds };
+}
+
+/** `90s`, `30m`, `2h`, `1d` (or a sum like `1h30m`) in seconds; absent is 0. */
+function readDuration(r: ConfigReader, key: string, value: unknown): number {
+    if (value === undefined || value === null || value === "") {
+        return 0;
+    }
+    const text = typeof value === "string" ? value.trim() : "";
+    const parts = /^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/.exec(text);
+    if (!parts || text === "") {
+        r.issue(key, `must be a duration such as 30m, 2h or 1d; got ${show(value)}`, `"2h"`);
+        return 0;
+    }
+    const unit: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+    return parts.slice(1).filter(Boolean).reduce((acc, p) => acc + Number(p!.slice(0, -1)) * unit[p!.slice(-1)], 0);
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function readFreeze(r: ConfigReader, value: unknown): FreezeWindow[] {
+    if (value === undefined || value === null) {
+        return [];
+    }
+    if (!Array.isArray(value)) {
+        r.issue("freeze", `must be a list of windows, got ${show(value)}`, `[{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }]`);
+        return [];
+    }
+    return value.map((w, i) => {
+        const key = `freeze[${i}]`;
+        const o = r.object(key, w, `{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }`);
+        r.unknownKeys(key, o, ["from", "to", "reason"]);
+        const from = r.string(`${key}.from`, o.from, { pattern: RFC3339, what: "an RFC 3339 time with a zone", example: `"2026-12-20T00:00:00Z"` });
+        const to = r.string(`${key}.to`, o.to, { pattern: RFC3339, what: "an RFC 3339 time with a zone", example: `"2027-01-04T00:00:00Z"` });
+        const reason = r.string(`${key}.reason`, o.reason, { pattern: /\S.{4,}/, what: "a reason of at least 5 characters", example: `"year-end freeze"` });
+        if (RFC3339.test(from) && RFC3339.test(to) && Date.parse(to) <= Date.parse(from)) {
+            r.issue(`${key}.to`, `is not after ${key}.from (${from})`, `a time after ${from}`);
+        }
+        return { from, to, reason };
+    });
 }
 
 function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig | undefined {
@@ -404,13 +448,14 @@ function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig |
         return undefined;
     }
     const o = r.object("pin", value, "{ version: \"1.8.2\", reason: \"INC-2291: roll back 1.8.3\" }");
-    r.unknownKeys("pin", o, ["version", "imageTag", "imageDigest", "chartVersion", "reason"]);
+    r.unknownKeys("pin", o, ["version", "imageTag", "imageDigest", "chartVersion", "reason", "emergency"]);
     if (env === "development") {
         r.issue("pin", "is not used on development stacks: set delivery:release.version to the version to run", "remove pin; set release.version");
     }
     const rel = readReleaseFields(r, "pin", o);
     const reason = r.string("pin.reason", o.reason, { pattern: /\S.{8,}/, what: "a reason of at least 10 characters (incident or ticket)", example: `"INC-2291: 1.8.3 leaks connections"` });
-    return { ...rel, reason };
+    const emergency = r.boolean("pin.emergency", o.emergency, { default: false, example: "true" });
+    return { ...rel, reason, emergency };
 }
 
 /** CPU in millicores, memory in bytes; undefined for a value the patterns above refused. */
@@ -440,7 +485,7 @@ export const RESERVED_NAMESPACES = [
     "external-dns", "monitoring", "gatekeeper-system", "kyverno", "istio-system", "linkerd", "flux-system", "argocd",
 ];
 
-function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfig, ns: NamespaceConfig, env: Environment, short: string): void {
+function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfig, ns: NamespaceConfig, env: Environment, short: string, stackName: string): void {
     checkLimits(r, "app.resources.limits", app.resources.requests, app.resources.limits, "app.resources.requests");
     checkLimits(r, "namespace.limits.default", ns.limits.defaultRequest, ns.limits.default, "namespace.limits.defaultRequest");
     if (RESERVED_NAMESPACES.includes(ns.name) || ns.name.startsWith("kube-")) {
@@ -452,7 +497,9 @@ function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfi
             r.issue("namespace.name", `is ${show(ns.name)}, the ${other[0]} namespace's name, on a ${env} stack`, `${app.name}-${short}`);
         }
     }
-    if (cluster.provider === "stack" && cluster.stack !== undefined) {
+    if (cluster.provider === "stack" && cluster.stack !== undefined && cluster.stack.split("/").pop() === stackName.split("/").pop()) {
+        r.issue("cluster.stack", `is ${cluster.stack}, this stack itself: a stack cannot borrow its own cluster`, "aws (a cluster of its own)");
+    } else if (cluster.provider === "stack" && cluster.stack !== undefined) {
         const owner = environmentFromStackName(cluster.stack);
         if (env === "production" && owner !== "production") {
             r.issue("cluster.stack", `is ${cluster.stack}, ${owner ? `a ${owner} stack` : "a stack whose name names no environment"}: production runs only on a production cluster (its own, or another production stack's)`,

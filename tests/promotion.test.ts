@@ -30,19 +30,44 @@ describe("promotion dev → staging → prod", () => {
         assert.equal(one(staging, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.image.digest, DIGEST);
     });
 
-    it("a pin holds prod on a release whatever staging runs, and records why", async () => {
+    it("a pin holds prod on a release staging ran before, and records why", async () => {
+        // staging ran 1.8.2, then 1.9.0: its record keeps 1.8.2 in its history.
+        const devOld = await runStack("dev", cfg("release", { version: "1.8.2" }));
+        const stagingOld = (await runChain("staging", [], { [DEV]: asUpstream(devOld) })).target;
         const dev = await runStack("dev", cfg("release", { version: "1.9.0" }));
-        const staging = (await runChain("staging", [], { [DEV]: asUpstream(dev) })).target;
+        const staging = (await runChain("staging", [], { [DEV]: asUpstream(dev), [STAGING]: asUpstream(stagingOld) })).target;
+        const history = (staging.outputs.promotion as { history: { version: string }[] }).history;
+        assert.deepEqual(history.map((h) => h.version), ["1.8.2"]);
+
         const reason = "INC-2291: 1.9.0 leaks connections, roll back";
         const prod = (await runChain("prod", [cfg("pin", { version: "1.8.2", reason })], { [STAGING]: asUpstream(staging) })).target;
-        assert.deepEqual(prod.outputs.promotion, {
-            environment: "production", source: "pin", upstreamStack: STAGING, pinned: true, pinReason: reason,
-            release: { version: "1.8.2", imageTag: "1.8.2", imageDigest: "", ...BUNDLED_CHART },
-        });
+        const rec = prod.outputs.promotion as Record<string, any>;
+        assert.deepEqual([rec.source, rec.upstreamStack, rec.pinned, rec.pinReason, rec.emergency], ["pin", STAGING, true, reason, false]);
+        assert.deepEqual(rec.release, { version: "1.8.2", imageTag: "1.8.2", imageDigest: "", ...BUNDLED_CHART });
         assert.equal(one(prod, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.image.tag, "1.8.2");
-        assert.equal(ofType(prod, "pulumi:pulumi:StackReference").length, 0, "a pinned stack does not depend on its upstream");
         const record = one(prod, "kubernetes:core/v1:ConfigMap", "-record").inputs.data;
         assert.deepEqual([record.pinned, record.pinReason, record.source], ["true", reason, "pin"]);
+    });
+
+    it("refuses a prod pin to a release the upstream never ran, unless it is a recorded emergency", async () => {
+        await rejects(runChain("prod", [cfg("pin", { version: "1.7.0", reason: "INC-2300: go back further" })]),
+            'stack "prod" pins 1.7.0 (delivery:pin), which organization/delivery/staging has not run (it ran: 1.8.3)', "delivery:pin.emergency: true");
+        const prod = (await runChain("prod", [cfg("pin", { version: "1.7.0", reason: "INC-2300: hotfix build, staging is down", emergency: true })])).target;
+        const rec = prod.outputs.promotion as Record<string, any>;
+        assert.deepEqual([rec.source, rec.emergency, rec.release.version], ["pin", true, "1.7.0"]);
+        assert.deepEqual(ofType(prod, "pulumi:pulumi:StackReference").map((r) => r.inputs.name), ["organization/delivery/prod"], "an emergency pin does not depend on its upstream");
+    });
+
+    it("keeps history, and who and when, across updates: unchanged on a no-change update, renewed when the release moves", async () => {
+        const first = (await runChain("staging")).target;
+        const again = (await runChain("staging", [], { [STAGING]: asUpstream(first) })).target;
+        assert.deepEqual(again.outputs.promotion, first.outputs.promotion, "a no-change update changes nothing in the record");
+        const dev = await runStack("dev", cfg("release", { version: "2.0.0" }));
+        const moved = (await runChain("staging", [], { [DEV]: asUpstream(dev), [STAGING]: asUpstream(again) })).target;
+        const rec = moved.outputs.promotion as Record<string, any>;
+        assert.equal(rec.release.version, "2.0.0");
+        assert.deepEqual(rec.history.map((h: { version: string; source: string }) => [h.version, h.source]), [["1.8.3", "upstream"]]);
+        assert.deepEqual(rec.upstreamRecord, { version: "2.0.0", promotedAt: (dev.outputs.promotion as { promotedAt: string }).promotedAt });
     });
 
     it("removing the pin hands prod back to staging", async () => {

@@ -72,7 +72,7 @@ function fetchChart(name: string, c: PublicChart): string {
 async function prodOn(chartPath: string, c: PublicChart): Promise<{ ev: Evaluation; failing: string[]; messages: string[] }> {
     const { target } = await runChain("prod", [{
         "delivery:chart": { path: chartPath, imageValues: c.imageValues },
-        "delivery:pin": { version: "1.8.2", reason: "INC-2291: review of a third-party chart" },
+        "delivery:pin": { version: "1.8.3", reason: "INC-2291: review of a third-party chart" },
     }]);
     const result = await checkPolicies(target.resources, { stack: "prod" });
     const mandatory = mandatoryViolations(result);

@@ -38,12 +38,18 @@ describe("shipped stacks", () => {
             assert.deepEqual(ng.inputs.scalingConfig, { minSize: 1, maxSize: 2, desiredSize: 1 });
         });
 
-        it("takes its release from config and records that", () => {
-            assert.deepEqual(dev.outputs.promotion, {
-                environment: "development", source: "config", upstreamStack: "", pinned: false, pinReason: "",
-                release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", ...BUNDLED_CHART },
+        it("takes its release from config and records that, with who and when", () => {
+            const { promotedAt, promotedBy, commit, verification, ...rest } = dev.outputs.promotion as Record<string, any>;
+            assert.deepEqual(rest, {
+                environment: "development", source: "config", upstreamStack: "", pinned: false, pinReason: "", emergency: false,
+                release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", ...BUNDLED_CHART }, history: [],
             });
-            assert.equal(ofType(dev, "pulumi:pulumi:StackReference").length, 0);
+            assert.ok(!Number.isNaN(Date.parse(promotedAt)), promotedAt);
+            assert.equal(typeof promotedBy, "string");
+            assert.equal(typeof commit, "string");
+            assert.deepEqual([verification.status, verification.at], ["passed", promotedAt]);
+            // The only stack it reads is itself: its previous record, for the history.
+            assert.deepEqual(ofType(dev, "pulumi:pulumi:StackReference").map((r) => r.inputs.name), ["organization/delivery/dev"]);
         });
 
         it("exports its cluster (kubeconfig as a secret) for stacks that share it", () => {
@@ -64,8 +70,8 @@ describe("shipped stacks", () => {
         });
 
         it("reads dev's release through a stack reference", () => {
-            const ref = one(staging, "pulumi:pulumi:StackReference");
-            assert.equal(ref.inputs.name, "organization/delivery/dev");
+            const refs = ofType(staging, "pulumi:pulumi:StackReference").map((r) => r.inputs.name).sort();
+            assert.deepEqual(refs, ["organization/delivery/dev", "organization/delivery/staging"]);
             assert.deepEqual(staging.outputs.release, dev.outputs.release);
             assert.equal(values(staging).image.tag, "1.8.3");
             const rec = staging.outputs.promotion as { source: string; upstreamStack: string };
@@ -97,16 +103,19 @@ describe("shipped stacks", () => {
         });
 
         it("reads staging's release, which is dev's", () => {
-            assert.equal(one(prod, "pulumi:pulumi:StackReference").inputs.name, "organization/delivery/staging");
+            assert.deepEqual(ofType(prod, "pulumi:pulumi:StackReference").map((r) => r.inputs.name).sort(), ["organization/delivery/prod", "organization/delivery/staging"]);
             assert.deepEqual(prod.outputs.release, staging.outputs.release);
         });
 
         it("records the promotion in the cluster as a ConfigMap", () => {
             const cm = one(prod, "kubernetes:core/v1:ConfigMap", "-record");
-            assert.deepEqual(cm.inputs.data, {
+            const { promotedAt, promotedBy, commit, verification, history, ...data } = cm.inputs.data;
+            assert.equal(promotedAt, (prod.outputs.promotion as { promotedAt: string }).promotedAt);
+            assert.deepEqual([typeof promotedBy, typeof commit, JSON.parse(verification).status, history], ["string", "string", "passed", "[]"]);
+            assert.deepEqual(data, {
                 environment: "production", version: "1.8.3", image: "ghcr.io/acme/storefront:1.8.3", chart: "app-0.3.0",
-                chartSource: BUNDLED_CHART.chartSource, chartDigest: BUNDLED_CHART.chartDigest, source: "upstream", upstreamStack: "organization/delivery/staging", pinned: "false", pinReason: "",
-                stackReferences: "organization/delivery/staging",
+                chartSource: BUNDLED_CHART.chartSource, chartDigest: BUNDLED_CHART.chartDigest, source: "upstream", upstreamStack: "organization/delivery/staging", pinned: "false", pinReason: "", emergency: "false",
+                stackReferences: "organization/delivery/prod,organization/delivery/staging",
                 valueHints: "{}", // the bundled chart takes the typed keys; nothing comes from delivery:values
             });
         });

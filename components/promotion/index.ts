@@ -29,6 +29,24 @@ export interface ReleaseRecord {
 
 export type ReleaseSource = "config" | "upstream" | "pin";
 
+/** What this stack checked about the release it runs, inside the update that deployed it. */
+export interface Verification {
+    /** `passed`: the update finished only after the checks; `pending`: nothing waited (helm.wait false). */
+    readonly status: "passed" | "pending";
+    readonly at: string;
+    readonly checked: readonly string[];
+}
+
+/** One earlier release of this stack, newest first. */
+export interface HistoryEntry {
+    readonly version: string;
+    readonly image: string;
+    readonly chart: string;
+    readonly source: ReleaseSource;
+    readonly promotedAt: string;
+    readonly promotedBy: string;
+}
+
 export interface PromotionRecord {
     readonly environment: Environment;
     readonly source: ReleaseSource;
@@ -36,7 +54,74 @@ export interface PromotionRecord {
     readonly upstreamStack: string;
     readonly pinned: boolean;
     readonly pinReason: string;
+    /** A pin to a release the upstream chain never ran. */
+    readonly emergency: boolean;
     readonly release: ReleaseRecord;
+    /** When the update that deployed this release ran (kept while the release stays the same). */
+    readonly promotedAt: string;
+    /** Who ran it: the CI actor or the user. */
+    readonly promotedBy: string;
+    /** The program's commit, when known. */
+    readonly commit: string;
+    /** The upstream record this release came from (version and when the upstream deployed it). */
+    readonly upstreamRecord?: { readonly version: string; readonly promotedAt: string };
+    readonly verification: Verification;
+    /** The releases this stack ran before, newest first (at most HISTORY_SIZE). */
+    readonly history: readonly HistoryEntry[];
+}
+
+export const HISTORY_SIZE = 10;
+export const PROMOTION_OUTPUT = "promotion";
+
+/** The time the program treats as now (DELIVERY_NOW, for rehearsals and tests). */
+export function now(): Date {
+    const forced = process.env.DELIVERY_NOW;
+    return forced && !Number.isNaN(Date.parse(forced)) ? new Date(forced) : new Date();
+}
+
+export function actor(): string {
+    return process.env.GITHUB_ACTOR ?? process.env.PULUMI_DEPLOYMENTS_ACTOR ?? process.env.USER ?? process.env.USERNAME ?? "unknown";
+}
+
+export function commitOf(): string {
+    return process.env.GITHUB_SHA ?? process.env.DELIVERY_COMMIT ?? "";
+}
+
+/** The release identity that decides whether anything changed. */
+function identity(r: ReleaseRecord, source: ReleaseSource, pinReason: string): string {
+    return JSON.stringify([r.version, r.imageTag, r.imageDigest, r.chart, r.chartVersion, r.chartDigest ?? "", source, pinReason]);
+}
+
+function isRecord(v: unknown): v is PromotionRecord {
+    const r = v as Partial<PromotionRecord> | undefined;
+    return typeof r === "object" && r !== null && typeof r.source === "string" && typeof r.release === "object" && r.release !== null;
+}
+
+function historyEntry(r: PromotionRecord, image: string): HistoryEntry {
+    return { version: r.release.version, image: imageRef(image, r.release), chart: `${r.release.chart}-${r.release.chartVersion}`, source: r.source, promotedAt: r.promotedAt ?? "", promotedBy: r.promotedBy ?? "" };
+}
+
+/**
+ * The record of this update: provenance and history carried over from the stack's previous
+ * record when the release is the same (so a no-change update changes nothing), renewed when it moves.
+ */
+export function nextRecord(
+    previous: unknown, base: Omit<PromotionRecord, "promotedAt" | "promotedBy" | "commit" | "verification" | "history">, image: string, wait: boolean,
+): PromotionRecord {
+    const prev = isRecord(previous) ? previous : undefined;
+    const same = prev !== undefined && identity(prev.release, prev.source, prev.pinReason) === identity(base.release, base.source, base.pinReason);
+    const at = same && prev.promotedAt ? prev.promotedAt : now().toISOString();
+    const checks = wait ? ["every rendered workload rolled out and ready (Pulumi waits; the update fails otherwise)"] : [];
+    return {
+        ...base,
+        // The same release keeps the provenance it was promoted with.
+        ...(same && prev.upstreamRecord ? { upstreamRecord: prev.upstreamRecord } : {}),
+        promotedAt: at,
+        promotedBy: same && prev.promotedBy ? prev.promotedBy : actor(),
+        commit: same && prev.commit !== undefined ? prev.commit : commitOf(),
+        verification: { status: wait ? "passed" : "pending", at, checked: checks },
+        history: same ? [...(prev.history ?? [])] : prev ? [historyEntry(prev, image), ...(prev.history ?? [])].slice(0, HISTORY_SIZE) : [],
+    };
 }
 
 export interface ResolvedRelease {
@@ -103,36 +188,88 @@ function isReleaseRecord(value: unknown): value is ReleaseRecord {
     return typeof r === "object" && r !== null && typeof r.version === "string" && typeof r.imageTag === "string" && typeof r.chartVersion === "string";
 }
 
+function formatDuration(seconds: number): string {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.ceil((seconds % 3600) / 60);
+    return h > 0 ? `${h}h${m > 0 ? `${m}m` : ""}` : `${m}m`;
+}
+
+/** The freeze window `at` falls in, if any. */
+export function activeFreeze(cfg: Pick<StackConfig, "freeze">, at: Date): StackConfig["freeze"][number] | undefined {
+    return cfg.freeze.find((w) => Date.parse(w.from) <= at.getTime() && at.getTime() < Date.parse(w.to));
+}
+
 /**
- * Resolves the release this stack runs. `stackRef` returns the (shared) StackReference for a
- * stack name, so a stack that also reuses its upstream's cluster reads that stack once.
+ * Resolves the release this stack runs and its record. `stackRef` returns the (shared)
+ * StackReference for a stack name; the stack reads its own previous record through one too.
+ * Gates, checked before anything changes: the upstream's environment, the same chart, the soak
+ * time since the upstream deployed the release, freeze windows, and pins that skip the path.
  */
 export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pulumi.StackReference): ResolvedRelease {
     const chart = chartIdentity(cfg.chart);
     const env = cfg.environment;
-    const record = (source: ReleaseSource, release: pulumi.Input<ReleaseRecord>, upstreamStack = "", pinReason = "") =>
-        pulumi.output(release).apply((r): PromotionRecord => ({ environment: env, source, upstreamStack, pinned: source === "pin", pinReason, release: r }));
+    const self = stackRef(`${pulumi.getOrganization()}/${cfg.project}/${cfg.stack.split("/").pop()}`);
+    const previous = self.getOutput(PROMOTION_OUTPUT);
+    const stackName = `stack "${cfg.stack}"`;
+
+    /** A change of release during a freeze is refused; a pin (the emergency path) is not. */
+    const checkFreeze = (prev: unknown, release: ReleaseRecord, source: ReleaseSource) => {
+        const w = activeFreeze(cfg, now());
+        const p = isRecord(prev) ? prev : undefined;
+        if (w && source !== "pin" && (!p || identity(p.release, p.source, p.pinReason) !== identity(release, source, ""))) {
+            throw new pulumi.RunError(
+                `${stackName} is frozen until ${w.to} (${cfg.project}:freeze: ${w.reason}); its release would change to ${release.version}. ` +
+                `Wait for the window to end, or hold a release with ${cfg.project}:pin (version and reason).`);
+        }
+    };
+    const build = (source: ReleaseSource, release: pulumi.Input<ReleaseRecord>, upstreamStack = "", pinReason = "", upstreamRecord?: PromotionRecord["upstreamRecord"]) =>
+        pulumi.all([pulumi.output(release), previous]).apply(([r, prev]) => {
+            checkFreeze(prev, r, source);
+            return nextRecord(prev, {
+                environment: env, source, upstreamStack, pinned: source === "pin", pinReason, emergency: source === "pin" && cfg.pin?.emergency === true,
+                release: r, ...(upstreamRecord ? { upstreamRecord } : {}),
+            }, cfg.app.image, cfg.helm.wait);
+        });
 
     if (cfg.pin) {
         const p = cfg.pin;
         const release: ReleaseRecord = {
             version: p.version, imageTag: p.imageTag, imageDigest: p.imageDigest ?? "", ...chartFields(chart, p.chartVersion),
         };
-        return { release: pulumi.output(release), record: record("pin", release, cfg.promotion.from ?? "", p.reason) };
+        if (env !== "production" || p.emergency || !cfg.promotion.from) {
+            const record = build("pin", release, cfg.promotion.from ?? "", p.reason);
+            return { release: record.apply((r) => r.release), record };
+        }
+        // In production a pin must name a release the upstream ran (now or in its history).
+        const from = cfg.promotion.from;
+        const upstream = stackRef(from);
+        const checked = upstream.getOutput(PROMOTION_OUTPUT).apply((up) => {
+            const ran = isRecord(up) ? [up.release.version, ...(up.history ?? []).map((h) => h.version)] : [];
+            if (!ran.includes(p.version)) {
+                throw new pulumi.RunError(
+                    `${stackName} pins ${p.version} (${cfg.project}:pin), which ${from} has not run (it ran: ${ran.join(", ") || "nothing recorded"}). ` +
+                    `Pin a release the upstream ran, or set ${cfg.project}:pin.emergency: true with the reason: an emergency pin is recorded and reported by the policy pack.`);
+            }
+            return release;
+        });
+        const record = build("pin", checked, from, p.reason);
+        return { release: record.apply((r) => r.release), record };
     }
     if (env === "development") {
         const r = cfg.release!;
         const release: ReleaseRecord = {
             version: r.version, imageTag: r.imageTag, imageDigest: r.imageDigest ?? "", ...chartFields(chart, r.chartVersion),
         };
-        return { release: pulumi.output(release), record: record("config", release) };
+        const record = build("config", release);
+        return { release: record.apply((x) => x.release), record };
     }
 
     const from = cfg.promotion.from!;
     const expected = UPSTREAM[env]!;
     const upstream = stackRef(from);
-    const where = `stack "${cfg.stack}" promotes from ${from} (${cfg.project}:promotion.from)`;
-    const release = pulumi.all([upstream.getOutput(ENVIRONMENT_OUTPUT), upstream.getOutput(RELEASE_OUTPUT)]).apply(([upEnv, upRelease]) => {
+    const where = `${stackName} promotes from ${from} (${cfg.project}:promotion.from)`;
+    const upstreamRecordOut = upstream.getOutput(PROMOTION_OUTPUT);
+    const release = pulumi.all([upstream.getOutput(ENVIRONMENT_OUTPUT), upstream.getOutput(RELEASE_OUTPUT), upstreamRecordOut, previous]).apply(([upEnv, upRelease, upRecord, prev]) => {
         if (upEnv === undefined || upRelease === undefined) {
             const missing = upEnv === undefined ? ENVIRONMENT_OUTPUT : RELEASE_OUTPUT;
             throw new pulumi.RunError(
@@ -144,7 +281,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
                 `${where}, which is a ${upEnv} stack; ${env} may only take releases from ${expected} (dev → staging → prod).`);
         }
         if (!isReleaseRecord(upRelease)) {
-            throw new pulumi.RunError(`${where}, but its "${RELEASE_OUTPUT}" output is malformed: ${JSON.stringify(upRelease)}`);
+            throw new pulumi.RunError(`${where}, but its "${RELEASE_OUTPUT}" output is malformed`);
         }
         if (upRelease.chart !== chart.name) {
             throw new pulumi.RunError(
@@ -156,7 +293,24 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
                 `${where}, which runs chart version ${upRelease.chartVersion}, but ${cfg.chart.path} here is ${chart.version}; ` +
                 `deploy this commit to ${expected} first so both run the same chart.`);
         }
+        const p = isRecord(prev) ? prev : undefined;
+        const moving = !p || p.release.version !== upRelease.version || p.release.imageDigest !== upRelease.imageDigest || p.release.imageTag !== upRelease.imageTag;
+        if (moving && cfg.promotion.soakSeconds > 0) {
+            const rec = isRecord(upRecord) ? upRecord : undefined;
+            if (!rec || rec.verification?.status !== "passed") {
+                throw new pulumi.RunError(`${where}: ${from}'s release ${upRelease.version} is not verified (${rec ? `verification ${rec.verification?.status ?? "missing"}` : "no promotion record"}); ` +
+                    `${cfg.project}:promotion.soak needs a verified upstream release.`);
+            }
+            const since = Date.parse(rec.verification.at);
+            const ready = since + cfg.promotion.soakSeconds * 1000;
+            if (now().getTime() < ready) {
+                throw new pulumi.RunError(`${where}: ${from} verified ${upRelease.version} at ${rec.verification.at}, less than the soak of ` +
+                    `${formatDuration(cfg.promotion.soakSeconds)} (${cfg.project}:promotion.soak) ago; it may go at ${new Date(ready).toISOString()}.`);
+            }
+        }
         return upRelease;
     });
-    return { release, record: record("upstream", release, from) };
+    const upstreamRecord = upstreamRecordOut.apply((u) => (isRecord(u) ? { version: u.release.version, promotedAt: u.promotedAt ?? "" } : undefined));
+    const record = pulumi.all([release, upstreamRecord]).apply(([r, u]) => build("upstream", r, from, "", u));
+    return { release: record.apply((x) => x.release), record };
 }

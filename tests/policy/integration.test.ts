@@ -35,7 +35,7 @@ const VARIANTS: readonly Variant[] = [
     { file: "endpoint-outside-allowlist.yaml", prod: ["cluster-endpoint-allowlist"], dev: ["cluster-endpoint-allowlist"] },
     { file: "no-kms.yaml", prod: ["cluster-secrets-encryption"], dev: ["cluster-secrets-encryption"] },
     { file: "latest-tag.yaml", prod: ["workload-image-pinned"], refusedOnDev: "delivery:pin: is not used on development stacks" },
-    { file: "prod-on-dev-cluster.yaml", prod: [], refusedOnProd: "delivery:cluster.stack: is organization/delivery/dev, a development stack: production runs only on a production cluster", refusedOnDev: 'unknown stack "organization/delivery/dev"' },
+    { file: "prod-on-dev-cluster.yaml", prod: [], refusedOnProd: "delivery:cluster.stack: is organization/delivery/dev, a development stack: production runs only on a production cluster", refusedOnDev: "delivery:cluster.stack: is organization/delivery/dev, this stack itself" },
     { file: "plaintext-secret.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
     { file: "unprotected-cluster.yaml", prod: ["cluster-deletion-protection"], dev: [] },
     { file: "no-audit-logging.yaml", prod: ["cluster-audit-logging"], dev: ["cluster-audit-logging"] },

@@ -17,7 +17,10 @@ export function referencedStacks(stack: string, config: ConfigMap, project: stri
     const explicitEnv = get("environment");
     const env = (typeof explicitEnv === "string" && explicitEnv !== "" ? environmentFromAlias(explicitEnv) : undefined) ?? environmentFromStackName(stack);
     const upstreamEnv = env ? UPSTREAM[env] : undefined;
-    if (pin === undefined && upstreamEnv) {
+    // A production pin still reads the upstream (the pin must name a release it ran), unless it is an emergency.
+    const emergencyPin = typeof pin === "object" && pin !== null && (pin as Record<string, unknown>).emergency === true;
+    const readsUpstream = pin === undefined || (env === "production" && !emergencyPin);
+    if (readsUpstream && upstreamEnv) {
         const from = typeof promotion?.from === "string" ? promotion.from : `${ORGANIZATION}/${project}/${SHORT_NAMES[upstreamEnv]}`;
         refs.push(from);
     }

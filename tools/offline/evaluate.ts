@@ -82,6 +82,8 @@ export interface EvaluateOptions {
     readonly config: ConfigMap;
     /** Outputs of the stacks this one references, by reference name. */
     readonly upstream?: UpstreamOutputs;
+    /** This stack's own outputs from a previous update (its history); none by default. */
+    readonly previous?: Record<string, unknown>;
     readonly root?: string;
 }
 
@@ -103,7 +105,8 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     const root = opts.root ?? ROOT;
     const project = readProject(root);
     const programConfig = toProgramConfig(project.name, project.defaults, opts.config);
-    const upstream = opts.upstream ?? {};
+    // The stack reads its own previous outputs (its promotion history); offline it has none unless given.
+    const upstream = { [`${ORGANIZATION}/${project.name}/${opts.stack}`]: opts.previous ?? {}, ...(opts.upstream ?? {}) };
 
     await pulumi.runtime.setMocks(createMocks(upstream), project.name, opts.stack, false, ORGANIZATION);
     pulumi.runtime.setAllConfig(programConfig.values, programConfig.secretKeys);
