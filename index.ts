@@ -67,11 +67,13 @@ export = async () => {
         stackReferences: [...refs.keys()],
     }, { ...k8s, dependsOn: [namespace, secrets] });
 
+    // What this stack advertises waits for the rollout: a release that failed never reaches its outputs.
+    const whenReady = <T>(o: pulumi.Output<T>) => pulumi.all([o, app.ready]).apply(([v]) => v);
     return {
         [ENVIRONMENT_OUTPUT]: cfg.environment,
-        [RELEASE_OUTPUT]: release,
-        promotion: record,
-        image: app.image,
+        [RELEASE_OUTPUT]: whenReady(release),
+        promotion: whenReady(record),
+        image: whenReady(app.image),
         namespace: namespace.name,
         secretStores: secrets.storeNames,
         // A borrowed cluster stays published by the stack that owns it.

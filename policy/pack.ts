@@ -23,6 +23,7 @@ import { helmReleaseChartPinned } from "./policies/helm-release-chart-pinned";
 import { ingressTls } from "./policies/ingress-tls";
 import { namespaceDefaultDeny } from "./policies/namespace-default-deny";
 import { namespacePodSecurity } from "./policies/namespace-pod-security";
+import { namespaceQuotaFitsWorkloads } from "./policies/namespace-quota-fits-workloads";
 import { namespaceResourceQuota } from "./policies/namespace-resource-quota";
 import { nodepoolAutoUpgrade } from "./policies/nodepool-auto-upgrade";
 import { nodepoolMinimumSize } from "./policies/nodepool-minimum-size";
@@ -99,6 +100,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadPlaintextSecrets,
     // Namespaces, isolation and secret stores
     namespaceResourceQuota,
+    namespaceQuotaFitsWorkloads,
     namespaceDefaultDeny,
     namespacePodSecurity,
     clustersecretstoreNamespaceConditions,

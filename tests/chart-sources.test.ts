@@ -19,15 +19,18 @@ describe("chart sources: directory, https repository, OCI registry", function ()
     this.timeout(120000);
     let server: ChartServer;
     let savedCert: string | undefined;
+    let work: string;
 
     before(async () => {
-        server = await startChartServer(fs.mkdtempSync(path.join(os.tmpdir(), "delivery-charts-")), [SPARK]);
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-charts-"));
+        server = await startChartServer(work, [SPARK]);
         savedCert = process.env.SSL_CERT_FILE;
         process.env.SSL_CERT_FILE = server.caFile; // helm trusts the local CA (the OCI client has no per-chart CA option)
     });
 
     after(() => {
         server?.stop();
+        fs.rmSync(work, { recursive: true, force: true });
         if (savedCert === undefined) {
             delete process.env.SSL_CERT_FILE;
         } else {

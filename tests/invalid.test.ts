@@ -22,6 +22,8 @@ interface Case {
 const CASES: Record<string, Case> = {
     "cidr-octet.yaml": { says: ['delivery:cluster.network.cidr: must be an IPv4 CIDR; got "10.300.0.0/16"'], problems: 1 },
     "network-too-small.yaml": { says: ["delivery:cluster.network.cidr: is a /28; the program splits the network into 16 subnets"], problems: 1 },
+    "azure-duplicate-zones.yaml": { says: ['delivery:cluster.zones[2]: repeats zone "2" (also cluster.zones[1]): a zone counts once toward zone redundancy'], problems: 1 },
+    "gcp-zone-outside-region.yaml": { says: ['delivery:cluster.zones[2]: "us-central1-a" is not a zone of region europe-west1'], problems: 1 },
     "network-host-bits.yaml": { says: ["delivery:cluster.network.cidr: 10.30.5.0/16 has host bits set"], problems: 1 },
     "limits-below-requests.yaml": { says: ["delivery:app.resources.limits.cpu: is 500m, below app.resources.requests.cpu (2)", "delivery:app.resources.limits.memory: is 512Mi, below"], problems: 2 },
     "secret-as-number.yaml": { says: ["delivery:app.env.DB_PASSWORD: must be a quoted string, got a number (not shown)"], problems: 1, never: ["86753094", "eu-west-1"] },

@@ -10,7 +10,7 @@ import { Evaluation, cfg, ofType, one } from "./harness";
 
 /**
  * The local overlay (what `npm run local` and the e2e tests change in a shipped stack to run it on
- * the loopback control plane): only Kubernetes objects, nothing from the internet, no Helm wait;
+ * the loopback control plane): only Kubernetes objects, nothing from the internet;
  * the application, namespace and release exactly as shipped.
  */
 describe("local environment overlay", () => {
@@ -43,10 +43,10 @@ describe("local environment overlay", () => {
                 assert.match(String(provider.inputs.kubeconfig), /kind: Config/);
             });
 
-            it("installs nothing from a chart repository and does not wait for Pods", () => {
+            it("installs nothing from a chart repository and waits for the rollout as shipped", () => {
                 assert.deepEqual(ofType(local, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart), []);
                 const charts = ofType(local, "kubernetes:helm.sh/v4:Chart");
-                assert.deepEqual(charts.map((r) => [r.inputs.chart, r.inputs.skipAwait]), [["./charts/app", true]]);
+                assert.deepEqual(charts.map((r) => [r.inputs.chart, r.inputs.skipAwait]), [["./charts/app", false]]);
             });
 
             it("keeps the app's values, namespace and release as shipped", () => {

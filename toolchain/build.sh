@@ -19,8 +19,8 @@
 #   toolchain/build.sh prune          delete GOMODCACHE/GOCACHE/staging (GBs); the
 #                                     binaries and stamps stay, so re-runs still skip
 #
-# Pieces: helm pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager eso-crds
-#         ("pulumi-engine" = the first three, "cluster" = the last four;
+# Pieces: helm pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager kube-scheduler kwok eso-crds
+#         ("pulumi-engine" = pulumi language-nodejs kubernetes-provider, "cluster" = the rest but helm;
 #          kube = kube-apiserver + kubectl; eso-crds = the CRDs of the External
 #          Secrets Operator, taken from its Go module and checked against a pinned sum).
 #         helm: the helm CLI, v3.18.6 as embedded in the provider; the offline plan and the unit
@@ -65,7 +65,7 @@ export GOTOOLCHAIN=local
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
-all_pieces=(helm pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager eso-crds)
+all_pieces=(helm pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager kube-scheduler kwok eso-crds)
 
 link_plugins() {
 	local home="${1:-${PULUMI_HOME:-$HOME/.pulumi}}"
@@ -96,7 +96,7 @@ stamp_key() {
 		echo "pulumi=$PULUMI_VERSION k8s-provider=$K8S_PROVIDER_VERSION etcd=$ETCD_VERSION kube=$KUBE_VERSION"
 		[ "$piece" != eso-crds ] || echo "eso=$ESO_MODULE@$ESO_VERSION $ESO_SUM $ESO_CRDS"
 		declare -f "build_${piece//-/_}"
-		case "$piece" in kube | kube-controller-manager) declare -f kube_build ;; esac
+		case "$piece" in kube | kube-controller-manager | kube-scheduler) declare -f kube_build ;; esac
 		local d
 		for d in "$@"; do
 			cat "$d"/go.mod "$d"/go.sum "$d"/*.go 2>/dev/null || true
@@ -199,6 +199,20 @@ build_eso_crds() {
 
 build_kube_controller_manager() { kube_build kube-controller-manager; }
 
+build_kube_scheduler() { kube_build kube-scheduler; }
+
+# kwok (fake kubelets playing Stages) and its Stage CRD, from the same module.
+build_kwok() {
+	(cd "$HERE/kwok" && go build -p "$PARALLEL" -ldflags "-s -w" -o "$BIN/kwok.new" sigs.k8s.io/kwok/cmd/kwok)
+	mv -f "$BIN/kwok.new" "$BIN/kwok"
+	local moddir
+	moddir="$(cd "$HERE/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
+	mkdir -p "$DIR/fixtures/kwok"
+	cp "$moddir/kustomize/crd/bases/kwok.x-k8s.io_stages.yaml" "$DIR/fixtures/kwok/stages-crd.yaml.new"
+	chmod 0644 "$DIR/fixtures/kwok/stages-crd.yaml.new"
+	mv -f "$DIR/fixtures/kwok/stages-crd.yaml.new" "$DIR/fixtures/kwok/stages-crd.yaml"
+}
+
 # piece -> wrapper dirs (for the stamp) and outputs
 piece_dirs() {
 	case "$1" in
@@ -206,7 +220,8 @@ piece_dirs() {
 	language-nodejs) echo "$HERE/pulumi-language-nodejs" ;;
 	kubernetes-provider) echo "$HERE/pulumi-resource-kubernetes" ;;
 	etcd) echo "$HERE/etcd" ;;
-	kube | kube-controller-manager) echo "$HERE/kubernetes" ;;
+	kube | kube-controller-manager | kube-scheduler) echo "$HERE/kubernetes" ;;
+	kwok) echo "$HERE/kwok" ;;
 	helm) echo "$HERE/helm" ;;
 	eso-crds) ;;
 	esac
@@ -219,6 +234,8 @@ piece_outputs() {
 	etcd) echo "$BIN/etcd" ;;
 	kube) echo "$BIN/kube-apiserver $BIN/kubectl" ;;
 	kube-controller-manager) echo "$BIN/kube-controller-manager" ;;
+	kube-scheduler) echo "$BIN/kube-scheduler" ;;
+	kwok) echo "$BIN/kwok $DIR/fixtures/kwok/stages-crd.yaml" ;;
 	helm) echo "$BIN/helm" ;;
 	eso-crds) for c in $ESO_CRDS; do printf '%s ' "$DIR/fixtures/eso-crds/$c.yaml"; done ;;
 	esac
@@ -274,8 +291,8 @@ main() {
 		case "$a" in
 		all) pieces+=("${all_pieces[@]}") ;;
 		pulumi-engine) pieces+=(pulumi language-nodejs kubernetes-provider) ;;
-		cluster) pieces+=(etcd kube kube-controller-manager eso-crds) ;;
-		pulumi | language-nodejs | kubernetes-provider | etcd | kube | kube-controller-manager | eso-crds | helm) pieces+=("$a") ;;
+		cluster) pieces+=(etcd kube kube-controller-manager kube-scheduler kwok eso-crds) ;;
+		pulumi | language-nodejs | kubernetes-provider | etcd | kube | kube-controller-manager | kube-scheduler | kwok | eso-crds | helm) pieces+=("$a") ;;
 		*) log "unknown piece: $a (try: $0 list)"; return 2 ;;
 		esac
 	done

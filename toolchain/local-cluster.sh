@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A throw-away Kubernetes control plane on loopback: etcd + kube-apiserver
-# (+ kube-controller-manager when it was built), from toolchain/build.sh.
-# No kubelet, no scheduler, no container runtime: objects are stored and
-# served, Pods never run (see BUILD-NOTES.md for what that means for Pulumi).
+# (+ kube-controller-manager, kube-scheduler and kwok when they were built), from
+# toolchain/build.sh. With kwok, three fake Nodes (zones zone-a/b/c) run Pods:
+# kube-scheduler binds them, kwok plays their lifecycle from the Stages in
+# toolchain/kwok/stages.yaml (Ready, Jobs complete; an image whose tag ends in
+# -broken runs but never becomes Ready). No container runtime: nothing executes.
 #
 # Usage:
 #   toolchain/local-cluster.sh start [STATE_DIR]  start; prints the kubeconfig path (last stdout line)
@@ -134,8 +136,8 @@ cmd_start() {
 	gen_certs "$STATE/pki"
 	local pki="$STATE/pki"
 
-	local etcd_port peer_port api_port cm_port
-	read -r etcd_port peer_port api_port cm_port <<<"$(free_ports 4)"
+	local etcd_port peer_port api_port cm_port sched_port kwok_port
+	read -r etcd_port peer_port api_port cm_port sched_port kwok_port <<<"$(free_ports 6)"
 
 	start_bg etcd "$BIN/etcd" --name local --data-dir "$STATE/etcd" \
 		--listen-client-urls "http://127.0.0.1:$etcd_port" \
@@ -179,8 +181,35 @@ cmd_start() {
 		wait_for 60 kube-controller-manager curl -fsSk "https://127.0.0.1:$cm_port/healthz" ||
 			{ tail -30 "$STATE/kube-controller-manager.log" >&2; cmd_stop "$STATE"; die "kube-controller-manager did not start"; }
 	fi
+	if [ -x "$BIN/kube-scheduler" ] && [ -x "$BIN/kwok" ] && [ -f "$TOOLCHAIN_DIR/fixtures/kwok/stages-crd.yaml" ]; then
+		start_nodes "$kubeconfig" "$sched_port" "$kwok_port" ||
+			{ tail -30 "$STATE/kwok.log" "$STATE/kube-scheduler.log" >&2 || true; cmd_stop "$STATE"; die "the fake nodes did not start"; }
+	fi
 	log "state dir $STATE (logs: *.log); stop with: $0 stop $STATE"
 	echo "$kubeconfig"
+}
+
+# kube-scheduler + kwok and three fake Nodes, one per zone.
+start_nodes() { # KUBECONFIG SCHED_PORT KWOK_PORT
+	local kc="$1" here k
+	here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+	k() { "$BIN/kubectl" --kubeconfig "$kc" "$@" >/dev/null; }
+	# No authn/authz kubeconfigs: the apiserver has no requestheader CA and the scheduler would log about it.
+	start_bg kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$kc" --bind-address 127.0.0.1 \
+		--secure-port "$2" --leader-elect=false --profiling=false
+	k apply -f "$TOOLCHAIN_DIR/fixtures/kwok/stages-crd.yaml"
+	k wait --for condition=Established crd/stages.kwok.x-k8s.io --timeout=30s
+	k apply -f "$here/kwok/stages.yaml"
+	# --cidr: kwok's default pod CIDR is the cluster's service CIDR.
+	start_bg kwok "$BIN/kwok" --kubeconfig "$kc" --manage-all-nodes=false \
+		--manage-nodes-with-label-selector=type=kwok --enable-crds=Stage --cidr=10.244.0.0/16 \
+		--node-lease-duration-seconds=40 --server-address "127.0.0.1:$3"
+	wait_for 60 kube-scheduler curl -fsSk "https://127.0.0.1:$2/healthz" || return 1
+	k apply -f "$here/kwok/nodes.yaml"
+	k wait --for condition=Ready node -l type=kwok --timeout=60s || return 1
+	# Added by the TaintNodesByCondition admission plugin; only the (disabled) node-lifecycle controller removes it.
+	k taint nodes -l type=kwok node.kubernetes.io/not-ready:NoSchedule-
+	log "3 fake nodes ready (zones zone-a, zone-b, zone-c) after $((SECONDS - START))s"
 }
 
 cmd_stop() {
@@ -188,7 +217,7 @@ cmd_stop() {
 	[ -n "$state" ] || state="$(cat "$CURRENT" 2>/dev/null || true)"
 	[ -n "$state" ] && [ -d "$state" ] || { log "no cluster state dir to stop"; return 0; }
 	local name pid
-	for name in kube-controller-manager kube-apiserver etcd; do
+	for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
 		[ -f "$state/$name.pid" ] || continue
 		pid="$(cat "$state/$name.pid")"
 		if kill "$pid" 2>/dev/null; then
@@ -211,7 +240,7 @@ cmd_status() {
 	[ -n "$state" ] || state="$(cat "$CURRENT" 2>/dev/null || true)"
 	[ -n "$state" ] && [ -d "$state" ] || { echo "no cluster"; return 1; }
 	local name rc=0
-	for name in etcd kube-apiserver kube-controller-manager; do
+	for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
 		[ -f "$state/$name.pid" ] || continue
 		if kill -0 "$(cat "$state/$name.pid")" 2>/dev/null; then echo "$name: running (pid $(cat "$state/$name.pid"))"
 		else echo "$name: not running"; rc=1; fi

@@ -60,6 +60,11 @@ function stackOwnValues(args: Pick<AppReleaseArgs, "chart" | "values">): Record<
     ]).values;
 }
 
+function withAnnotation(props: Record<string, any>, key: string, value: string): Record<string, any> {
+    const metadata = props.metadata ?? {};
+    return { ...props, metadata: { ...metadata, annotations: { ...(metadata.annotations ?? {}), [key]: value } } };
+}
+
 const SECRET_LOOKING = /pass|secret|token|key|credential|pin/i;
 
 /**
@@ -91,6 +96,11 @@ export function numericValues(v: unknown, prefix = "", out: Record<string, numbe
 export class AppRelease extends pulumi.ComponentResource {
     readonly chart: k8s.helm.v4.Chart;
     readonly image: pulumi.Output<string>;
+    /**
+     * Resolves once every rendered object exists and is ready: the stack's outputs wait on it, so
+     * a failed rollout never advertises its release (the update fails before outputs are written).
+     */
+    readonly ready: pulumi.Output<boolean>;
 
     constructor(name: string, args: AppReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("delivery:app:AppRelease", name, {}, opts);
@@ -110,12 +120,15 @@ export class AppRelease extends pulumi.ComponentResource {
             skipAwait: !args.helm.wait,
         }, {
             parent: this,
-            // Every rendered object gets the stack's timeout for its readiness.
+            // Every rendered object gets the stack's timeout for its readiness. As with Helm's --wait,
+            // an Ingress is not waited on: its address comes from the ingress controller, not the release.
             transforms: [(t) => ({
-                props: t.props,
+                props: t.type === "kubernetes:networking.k8s.io/v1:Ingress" ? withAnnotation(t.props, "pulumi.com/skipAwait", "true") : t.props,
                 opts: pulumi.mergeOptions(t.opts, { customTimeouts: { create: `${args.helm.timeoutSeconds}s`, update: `${args.helm.timeoutSeconds}s` } }),
             })],
         });
+
+        this.ready = this.chart.resources.apply(() => true);
 
         new k8s.core.v1.ConfigMap(`${name}-record`, {
             metadata: {
@@ -143,7 +156,8 @@ export class AppRelease extends pulumi.ComponentResource {
                 stackReferences: [...(args.stackReferences ?? [])].sort().join(","),
                 valueHints: JSON.stringify(numericValues(stackOwnValues(args))),
             })),
-        }, { parent: this });
+            // Written only once every rendered object is ready: the cluster never advertises a release that failed.
+        }, { parent: this, dependsOn: [this.chart] });
 
         this.registerOutputs({ image: this.image });
     }

@@ -160,10 +160,12 @@ describe("the program on the real engine against a local control plane", functio
     });
 
     const CHARTS = "tests/fixtures/charts";
+    const SMALL = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
     it("deploys another chart (nested values) with per-stack values through delivery:chart and delivery:values alone", () => {
         const spark = {
             "delivery:chart": { path: `${CHARTS}/spark-connect`, imageValues: { repository: "connect.image.repository", tag: "connect.image.tag" } },
-            "delivery:values": { connect: { replicas: 2, dynamicAllocation: { enabled: true, maxExecutors: 7 } } },
+            // Sized to dev's quota (2 CPU, 4Gi): the pack's namespace-quota-fits-workloads checks the same.
+            "delivery:values": { connect: { replicas: 2, resources: SMALL, dynamicAllocation: { enabled: true, maxExecutors: 7 } } },
         };
         up("dev", spark);
         const d = local.kubectlJson(["get", "deployment", `${RELEASE}-connect`, "-n", NAMESPACES.dev]);
@@ -188,7 +190,7 @@ describe("the program on the real engine against a local control plane", functio
                 { repository: server.oci, name: "spark-connect", version: "1.4.0", imageValues },
             ];
             for (const [i, chart] of sources.entries()) {
-                up("dev", { "delivery:chart": chart, "delivery:values": { connect: { replicas: 3 + i } } });
+                up("dev", { "delivery:chart": chart, "delivery:values": { connect: { replicas: 3 + i, resources: SMALL } } });
                 const d = local.kubectlJson(["get", "deployment", `${RELEASE}-connect`, "-n", NAMESPACES.dev]);
                 assert.equal(d.spec.replicas, 3 + i, `${chart.repository}: the stack's values`);
                 assert.equal(local.outputs("dev").release.chartSource, chart.repository.startsWith("oci://") ? `${server.oci}/spark-connect` : server.url);
@@ -250,6 +252,55 @@ describe("the program on the real engine against a local control plane", functio
         assert.equal(prod.promotion.source, "pin");
         assert.equal(recordOf("prod").pinReason, "e2e rollback drill");
         assert.match(deployedImage("prod"), new RegExp(`:${before.replace(/\./g, "\\.")}$`));
+    });
+
+    it("pods really run: prod's replicas are Ready, one per zone, on the fake nodes", () => {
+        const pods = local.kubectlJson(["get", "pods", "-n", NAMESPACES.prod]).items as any[];
+        const ready = pods.filter((p) => p.status.conditions?.some((c: any) => c.type === "Ready" && c.status === "True"));
+        assert.ok(ready.length >= 3, `${ready.length} ready pods in prod`);
+        const zones = new Set(ready.map((p) => p.spec.nodeName));
+        assert.equal(zones.size, 3, `prod's pods spread over ${[...zones].join(", ")}`);
+    });
+
+    it("a release whose pods never become ready fails the update, and the previous release keeps serving", () => {
+        const ns = NAMESPACES.dev;
+        const before = local.outputs("dev").release.version;
+        const serving = deployedImage("dev");
+        local.writeStack("dev", local.stackConfig("dev", {
+            "delivery:release": { version: "9.9.0", imageTag: "9.9.0-broken" },
+            "delivery:helm": { timeoutSeconds: 30 },
+        }));
+        try {
+            const r = local.pulumi(["up", "--yes", "--skip-preview", "-s", "dev"], { allowFailure: true });
+            assert.notEqual(r.code, 0, `the update must fail:\n${text(r)}`);
+            assert.match(text(r), /kubernetes:apps\/v1:Deployment/);
+            // The rolling update started one pod of the new release, which never became ready; the old one still serves.
+            const pods = local.kubectlJson(["get", "pods", "-n", ns]).items as any[];
+            const isReady = (p: any) => p.status.conditions?.some((c: any) => c.type === "Ready" && c.status === "True") === true;
+            const images = (ready: boolean) => pods.filter((p) => isReady(p) === ready).map((p) => p.spec.containers[0].image);
+            assert.ok(images(true).includes(serving), `a ready pod still runs ${serving}: ready ${images(true)}`);
+            assert.ok(images(false).some((i) => i.endsWith(":9.9.0-broken")), `the new pod is not ready: ${images(false)}`);
+            const d = local.kubectlJson(["get", "deployment", RELEASE, "-n", ns]);
+            assert.ok(d.status.availableReplicas >= 1, "the Deployment stays available");
+            // Nothing advertises the failed release: not the stack's outputs, not the record in the cluster.
+            assert.equal(local.outputs("dev").release.version, before);
+            assert.equal(recordOf("dev").version, before);
+        } catch (e) {
+            up("dev"); // leave dev on a good release for the cases after this one
+            throw e;
+        }
+        // The next good release rolls out and replaces the broken pod.
+        up("dev");
+        assert.match(deployedImage("dev"), /:1\.8\.3$/);
+        let after: string[] = [];
+        for (let i = 0; i < 30; i++) { // the replaced pod goes once kwok plays its deletion
+            after = (local.kubectlJson(["get", "pods", "-n", ns]).items as any[]).map((p) => p.spec.containers[0].image);
+            if (!after.some((x) => x.endsWith("-broken"))) {
+                break;
+            }
+            spinWait(1000);
+        }
+        assert.ok(!after.some((i) => i.endsWith("-broken")), `no broken pod left: ${after}`);
     });
 
     it("detects drift made with kubectl and restores it", () => {

@@ -4,7 +4,8 @@
  * The local cluster (toolchain/local-cluster.sh) is an API server without kubelets, cloud
  * accounts or internet, so four things cannot be as they are in a real environment:
  *  - the cluster: `existing`, through the local kubeconfig, instead of EKS/AKS/GKE;
- *  - Helm: no wait and no atomic rollback, because Pods never become ready without a kubelet;
+ *  - (Pods do run: kwok fakes three kubelets, one per zone, so Pulumi waits for every rollout as
+ *    in the shipped stacks, and a release whose pods never become ready fails the update);
  *  - secret stores: the External Secrets Operator chart and the Sealed Secrets chart come from
  *    chart repositories on the internet, so the operator is not installed (its CRDs are applied
  *    from a pinned fixture instead) and Sealed Secrets is off; cloud-side identities are not
@@ -56,7 +57,6 @@ export function localConfig(stack: string, shipped: ConfigMap, kubeconfigPath: s
         kubeconfigPath,
         ...(cluster.name !== undefined ? { name: cluster.name } : {}),
     };
-    out[key("helm")] = mergeConfig((shipped[key("helm")] ?? {}) as ConfigMap, { wait: false });
     if (shipped[key("secrets")] !== undefined) {
         out[key("secrets")] = {
             ...secrets,

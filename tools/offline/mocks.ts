@@ -93,10 +93,24 @@ export function invoke(token: string, inputs: State): State {
     }
 }
 
+/** The ConfigMap in which an existing cluster says which environment it serves (see components/cluster/existing.ts). */
+export const CLUSTER_MARKER_ID = "kube-system/delivery-cluster";
+/**
+ * Offline, no cluster answers: the environment an existing cluster's marker would say comes from
+ * DELIVERY_OFFLINE_CLUSTER_ENVIRONMENT (unset: the cluster has no marker).
+ */
+function clusterMarker(): State {
+    const env = process.env.DELIVERY_OFFLINE_CLUSTER_ENVIRONMENT;
+    return env ? { metadata: { name: "delivery-cluster", namespace: "kube-system" }, data: { environment: env } } : { metadata: { name: "delivery-cluster", namespace: "kube-system" } };
+}
+
 export function createMocks(upstream: UpstreamOutputs): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const inputs = args.inputs as State;
+            if (args.type === "kubernetes:core/v1:ConfigMap" && args.id === CLUSTER_MARKER_ID) {
+                return { id: CLUSTER_MARKER_ID, state: clusterMarker() };
+            }
             return {
                 id: resourceId(args.type, args.name, inputs),
                 state: { ...inputs, ...computed(args.type, args.name, inputs, upstream) },

@@ -1,0 +1,169 @@
+/**
+ * npm run promote -- --to <staging|prod> [--apply] [--json] [--config <overrides.yaml>]
+ *
+ * Promotion as data: reads the target stack's upstream and its own current record (`pulumi stack
+ * output`, the backend the CLI is logged into), evaluates the gates the program enforces —
+ * upstream environment, same chart, verification, soak, freeze windows, pin — and prints what
+ * would move and why it may or may not. With --apply and every gate open it runs
+ * `pulumi up -s <to>` with the stack's policy pack config, so the promotion itself is the normal
+ * update (recorded in the stack's promotion output and history).
+ *
+ * Exit codes: 0 promotable (or already up to date; with --apply: the update succeeded), 1 a gate is
+ * closed (or the update failed), 2 bad input (unknown stack, invalid config, backend unreadable).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseConfig } from "../config/parse";
+import { ConfigValidationError } from "../config/reader";
+import { GateResult, RecordView, promotionGates } from "../components/promotion/gates";
+import { now } from "../components/promotion";
+import { ROOT, mergeConfig, readConfigFile, readProject, stackFile, toProgramConfig } from "./offline/stackfile";
+
+export class PromoteError extends Error {}
+
+export interface PromoteArgs {
+    readonly to: string;
+    readonly apply: boolean;
+    readonly json: boolean;
+    readonly configFiles: string[];
+}
+
+export function parseArgs(argv: string[]): PromoteArgs {
+    const a: { to?: string; apply: boolean; json: boolean; configFiles: string[] } = { apply: false, json: false, configFiles: [] };
+    for (let i = 0; i < argv.length; i++) {
+        const x = argv[i];
+        if (x === "--to" || x === "-s" || x === "--stack") {
+            a.to = argv[++i];
+        } else if (x === "--apply") {
+            a.apply = true;
+        } else if (x === "--json") {
+            a.json = true;
+        } else if (x === "--config" || x === "-c") {
+            a.configFiles.push(argv[++i]);
+        } else {
+            throw new PromoteError(`unknown argument ${x} (usage: npm run promote -- --to staging|prod [--apply] [--json])`);
+        }
+    }
+    if (!a.to) {
+        throw new PromoteError("--to is required: the stack to promote into (staging or prod)");
+    }
+    return { to: a.to, apply: a.apply, json: a.json, configFiles: a.configFiles };
+}
+
+export type Outputs = Record<string, unknown>;
+/** Reads a stack's outputs; `undefined` when the stack has none yet. */
+export type OutputReader = (stack: string) => Outputs | undefined;
+
+/** The project directory: the working directory when it holds a Pulumi.yaml (a workspace), else this repository. */
+export function projectRoot(): string {
+    return fs.existsSync(path.join(process.cwd(), "Pulumi.yaml")) ? process.cwd() : ROOT;
+}
+
+export function pulumiBinary(): string {
+    return process.env.PULUMI_BIN ?? "pulumi";
+}
+
+/** `pulumi stack output --json -s <stack>` (secrets stay hidden). */
+export const cliOutputs: OutputReader = (stack) => {
+    const r = spawnSync(pulumiBinary(), ["stack", "output", "--json", "-s", stack, "--non-interactive"], { cwd: projectRoot(), encoding: "utf8" });
+    if (r.error || r.status !== 0) {
+        const why = (r.stderr || r.error?.message || "").trim().split("\n").slice(-1)[0];
+        throw new PromoteError(`cannot read the outputs of stack ${stack}: ${why}`);
+    }
+    const text = r.stdout.trim();
+    return text === "" ? undefined : (JSON.parse(text) as Outputs);
+};
+
+export interface PromotePlan {
+    readonly to: string;
+    readonly from: string;
+    readonly result: GateResult;
+    readonly history: readonly { version?: string; promotedAt?: string }[];
+}
+
+export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles">, read: OutputReader): PromotePlan {
+    const root = projectRoot();
+    if (!fs.existsSync(stackFile(args.to, root))) {
+        throw new PromoteError(`no stack file ${path.relative(root, stackFile(args.to, root))} for stack "${args.to}"`);
+    }
+    const project = readProject(root);
+    const config = args.configFiles.reduce((acc, f) => mergeConfig(acc, readConfigFile(f)), readConfigFile(stackFile(args.to, root)));
+    const program = toProgramConfig(project.name, project.defaults, config);
+    const prefix = `${project.name}:`;
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(program.values)) {
+        if (k.startsWith(prefix)) {
+            try {
+                values[k.slice(prefix.length)] = JSON.parse(v);
+            } catch {
+                values[k.slice(prefix.length)] = v;
+            }
+        }
+    }
+    const secretKeys = new Set(program.secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+    const cfg = parseConfig({ project: project.name, stack: args.to, values, secretKeys, root });
+    if (!cfg.promotion.from) {
+        throw new PromoteError(`stack ${args.to} is a ${cfg.environment} stack: it takes its release from ${project.name}:release, not by promotion`);
+    }
+    const from = cfg.promotion.from;
+    const upstream = read(from.split("/").pop()!) ?? {};
+    const current = read(args.to) ?? {};
+    const chart = typeof (current.release as { chart?: unknown } | undefined)?.chart === "string"
+        ? String((current.release as { chart: string }).chart)
+        : String((upstream.release as { chart?: unknown } | undefined)?.chart ?? "");
+    const result = promotionGates({
+        stack: args.to, environment: cfg.environment, from, soakSeconds: cfg.promotion.soakSeconds, freeze: cfg.freeze,
+        pinnedTo: cfg.pin?.version, chart,
+        upstreamEnvironment: upstream.environment, upstream: upstream.promotion as RecordView | undefined, current: current.promotion as RecordView | undefined,
+        now: now(),
+    });
+    const history = ((current.promotion as RecordView | undefined)?.history ?? []).map((h) => ({ version: h.version, promotedAt: (h as { promotedAt?: string }).promotedAt }));
+    return { to: args.to, from, result, history };
+}
+
+export function renderPlan(p: PromotePlan): string {
+    const r = p.result;
+    const lines = [
+        `Promotion ${p.from} → ${p.to}: ${r.current ?? "(nothing deployed)"} → ${r.candidate ?? "(upstream has no release)"}${r.upToDate ? " (already up to date)" : ""}`,
+        ...r.gates.map((g) => `  ${g.ok ? "✓" : "✗"} ${g.name.padEnd(8)} ${g.detail}`),
+        r.ok ? (r.upToDate ? "Nothing to promote." : `Promotable: npm run promote -- --to ${p.to} --apply`) : "Blocked: the gates marked ✗ must open first.",
+    ];
+    if (p.history.length > 0) {
+        lines.push(`History of ${p.to} (newest first): ${p.history.map((h) => `${h.version}${h.promotedAt ? ` (${h.promotedAt})` : ""}`).join(", ")}`);
+    }
+    return lines.join("\n");
+}
+
+export interface Output {
+    write(text: string): unknown;
+}
+
+export async function main(argv = process.argv.slice(2), stdout: Output = process.stdout, stderr: Output = process.stderr, read: OutputReader = cliOutputs): Promise<number> {
+    try {
+        const args = parseArgs(argv);
+        const p = planPromotion(args, read);
+        stdout.write(`${args.json ? JSON.stringify({ to: p.to, from: p.from, ...p.result, history: p.history }, null, 2) : renderPlan(p)}\n`);
+        if (!p.result.ok) {
+            return 1;
+        }
+        if (args.apply && !p.result.upToDate) {
+            const root = projectRoot();
+            const r = spawnSync(pulumiBinary(), ["up", "--yes", "-s", p.to, "--policy-pack", path.join(root, "policy"),
+                "--policy-pack-config", path.join(root, "policy", "config", `${p.to}.json`), "--non-interactive"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+            return r.status === 0 ? 0 : 1;
+        }
+        return 0;
+    } catch (e) {
+        if (e instanceof PromoteError || e instanceof ConfigValidationError) {
+            stderr.write(`promote failed: ${e.message}\n`);
+            return 2;
+        }
+        stderr.write(`promote failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} (internal error)\n`);
+        return 70;
+    }
+}
+
+if (require.main === module) {
+    main().then((code) => process.exit(code));
+}
