@@ -21,8 +21,14 @@ describe("local environment overlay", () => {
 
     const evaluate = async (stack: string) => {
         const shipped = await evaluateChain(stack, readConfigFile(stackFile(stack)));
-        const local = await evaluateChain(stack, localConfig(stack, readConfigFile(stackFile(stack)), kubeconfig));
-        return { shipped: shipped.target, local: local.target };
+        // The local cluster carries the production marker (toolchain/local-cluster.sh), so prod may run on it.
+        process.env.DELIVERY_OFFLINE_CLUSTER_ENVIRONMENT = "production";
+        try {
+            const local = await evaluateChain(stack, localConfig(stack, readConfigFile(stackFile(stack)), kubeconfig));
+            return { shipped: shipped.target, local: local.target };
+        } finally {
+            delete process.env.DELIVERY_OFFLINE_CLUSTER_ENVIRONMENT;
+        }
     };
     const types = (ev: Evaluation) => [...new Set(ev.resources.map((r) => r.type))];
 

@@ -85,6 +85,17 @@ describe("npm run promote", () => {
         assert.match(pinned.out, /✗ pin {6}pinned to 1\.8\.3: remove delivery:pin to follow organization\/delivery\/dev/);
     });
 
+    it("status: what each stack runs, what waits upstream and which gate holds it", async () => {
+        const prod = outputsOf(asUpstream((await runChain("prod")).target));
+        const r = await run(["status"], { dev, staging, prod });
+        assert.equal(r.code, 0, r.err);
+        assert.deepEqual(r.out.trim().split("\n"), [
+            "dev runs 2.1.0",
+            "staging runs 1.8.3; 2.1.0 waits in organization/delivery/dev — promotable",
+            "prod runs 1.8.3; up to date with organization/delivery/staging",
+        ]);
+    });
+
     it("refuses an upstream of the wrong environment (exit 1) and a development target (exit 2)", async () => {
         const wrong = await run(["--to", "staging"], { dev: { ...dev, environment: "production" }, staging });
         assert.equal(wrong.code, 1);

@@ -181,6 +181,12 @@ cmd_start() {
 		wait_for 60 kube-controller-manager curl -fsSk "https://127.0.0.1:$cm_port/healthz" ||
 			{ tail -30 "$STATE/kube-controller-manager.log" >&2; cmd_stop "$STATE"; die "kube-controller-manager did not start"; }
 	fi
+	# The local cluster stands in for every environment's cluster, production's too: its owners'
+	# marker says so (an existing cluster must carry one for a production stack to use it).
+	if [ -x "$BIN/kubectl" ]; then
+		"$BIN/kubectl" --kubeconfig "$kubeconfig" -n kube-system create configmap delivery-cluster \
+			--from-literal=environment=production >/dev/null
+	fi
 	if [ -x "$BIN/kube-scheduler" ] && [ -x "$BIN/kwok" ] && [ -f "$TOOLCHAIN_DIR/fixtures/kwok/stages-crd.yaml" ]; then
 		start_nodes "$kubeconfig" "$sched_port" "$kwok_port" ||
 			{ tail -30 "$STATE/kwok.log" "$STATE/kube-scheduler.log" >&2 || true; cmd_stop "$STATE"; die "the fake nodes did not start"; }

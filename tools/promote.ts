@@ -1,5 +1,6 @@
 /**
  * npm run promote -- --to <staging|prod> [--apply] [--json] [--config <overrides.yaml>]
+ * npm run promote -- status [--json]
  *
  * Promotion as data: reads the target stack's upstream and its own current record (`pulumi stack
  * output`, the backend the CLI is logged into), evaluates the gates the program enforces —
@@ -23,6 +24,8 @@ import { ROOT, mergeConfig, readConfigFile, readProject, stackFile, toProgramCon
 export class PromoteError extends Error {}
 
 export interface PromoteArgs {
+    /** `status`: every promotion of the chain at once (dev → staging → prod). */
+    readonly status: boolean;
     readonly to: string;
     readonly apply: boolean;
     readonly json: boolean;
@@ -30,10 +33,12 @@ export interface PromoteArgs {
 }
 
 export function parseArgs(argv: string[]): PromoteArgs {
-    const a: { to?: string; apply: boolean; json: boolean; configFiles: string[] } = { apply: false, json: false, configFiles: [] };
+    const a: { to?: string; apply: boolean; json: boolean; configFiles: string[]; status: boolean } = { apply: false, json: false, configFiles: [], status: false };
     for (let i = 0; i < argv.length; i++) {
         const x = argv[i];
-        if (x === "--to" || x === "-s" || x === "--stack") {
+        if (x === "status") {
+            a.status = true;
+        } else if (x === "--to" || x === "-s" || x === "--stack") {
             a.to = argv[++i];
         } else if (x === "--apply") {
             a.apply = true;
@@ -45,10 +50,16 @@ export function parseArgs(argv: string[]): PromoteArgs {
             throw new PromoteError(`unknown argument ${x} (usage: npm run promote -- --to staging|prod [--apply] [--json])`);
         }
     }
-    if (!a.to) {
-        throw new PromoteError("--to is required: the stack to promote into (staging or prod)");
+    if (a.status) {
+        if (a.apply || a.to) {
+            throw new PromoteError("status takes no --to or --apply: it shows every promotion of the chain");
+        }
+        return { status: true, to: "", apply: false, json: a.json, configFiles: a.configFiles };
     }
-    return { to: a.to, apply: a.apply, json: a.json, configFiles: a.configFiles };
+    if (!a.to) {
+        throw new PromoteError("--to is required: the stack to promote into (staging or prod), or `status`");
+    }
+    return { status: false, to: a.to, apply: a.apply, json: a.json, configFiles: a.configFiles };
 }
 
 export type Outputs = Record<string, unknown>;
@@ -142,6 +153,23 @@ export interface Output {
 export async function main(argv = process.argv.slice(2), stdout: Output = process.stdout, stderr: Output = process.stderr, read: OutputReader = cliOutputs): Promise<number> {
     try {
         const args = parseArgs(argv);
+        if (args.status) {
+            // dev → staging → prod: what each runs, what waits upstream and which gate holds it.
+            const dev = read("dev");
+            const plans = ["staging", "prod"].filter((s) => fs.existsSync(stackFile(s, projectRoot()))).map((to) => planPromotion({ to, configFiles: [] }, read));
+            if (args.json) {
+                stdout.write(`${JSON.stringify({ dev: (dev?.promotion as RecordView | undefined)?.release?.version ?? null, promotions: plans.map((p) => ({ to: p.to, from: p.from, ...p.result })) }, null, 2)}\n`);
+            } else {
+                const lines = [`dev runs ${(dev?.promotion as RecordView | undefined)?.release?.version ?? "(nothing deployed)"}`];
+                for (const p of plans) {
+                    const held = p.result.gates.filter((g) => !g.ok);
+                    lines.push(`${p.to} runs ${p.result.current ?? "(nothing deployed)"}; ${p.result.upToDate ? "up to date with" : `${p.result.candidate ?? "nothing"} waits in`} ${p.from}` +
+                        (p.result.upToDate ? "" : held.length === 0 ? " — promotable" : ` — held by ${held.map((g) => `${g.name} (${g.detail})`).join("; ")}`));
+                }
+                stdout.write(`${lines.join("\n")}\n`);
+            }
+            return 0;
+        }
         const p = planPromotion(args, read);
         stdout.write(`${args.json ? JSON.stringify({ to: p.to, from: p.from, ...p.result, history: p.history }, null, 2) : renderPlan(p)}\n`);
         if (!p.result.ok) {

@@ -9,7 +9,12 @@ export interface ExistingClusterArgs {
     readonly cluster: ClusterConfig;
     /** kubeconfig contents from the secret key `delivery:kubeconfig`; wins over the path. */
     readonly kubeconfig?: string;
+    /** The stack's environment: production must find the cluster's marker saying production. */
+    readonly environment?: string;
 }
+
+/** The ConfigMap in which a cluster's owners say which environment it serves. */
+export const CLUSTER_MARKER = { namespace: "kube-system", name: "delivery-cluster" } as const;
 
 function expandHome(path: string): string {
     return path.startsWith("~/") ? `${os.homedir()}${path.slice(1)}` : path;
@@ -37,12 +42,28 @@ export class ExistingCluster extends pulumi.ComponentResource implements Kuberne
             contents = fs.readFileSync(path, "utf8");
         }
         this.kubeconfig = pulumi.secret(contents ?? "");
-        this.clusterName = pulumi.output(c.name);
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: contents !== undefined ? this.kubeconfig : undefined,
             context: c.context,
             enableServerSideApply: true,
         }, { parent: this });
+        if (args.environment === "production") {
+            // A cluster this program did not create proves it is production's through a marker its
+            // owners keep: kube-system/delivery-cluster with data.environment: production.
+            const marker = k8s.core.v1.ConfigMap.get(`${name}-marker`, `${CLUSTER_MARKER.namespace}/${CLUSTER_MARKER.name}`, { provider: this.provider, parent: this });
+            this.clusterName = marker.data.apply((d) => {
+                const env = d?.environment;
+                if (env !== "production") {
+                    throw new pulumi.RunError(
+                        `stack "${pulumi.getStack()}" is production on an existing cluster (${pulumi.getProject()}:cluster.provider: existing) whose ConfigMap ` +
+                        `${CLUSTER_MARKER.namespace}/${CLUSTER_MARKER.name} says ${env === undefined ? "nothing" : `environment ${JSON.stringify(env)}`}: production runs only on a cluster its owners mark as production ` +
+                        `(kubectl -n ${CLUSTER_MARKER.namespace} create configmap ${CLUSTER_MARKER.name} --from-literal=environment=production), or on one this program creates.`);
+                }
+                return c.name;
+            });
+        } else {
+            this.clusterName = pulumi.output(c.name);
+        }
         const base = noIdentity(c.oidcIssuer ?? "");
         this.identity = c.oidcProviderArn !== undefined
             ? { ...base, kind: "aws", oidcProviderArn: pulumi.output(c.oidcProviderArn), location: pulumi.output(c.region) }

@@ -31,11 +31,11 @@ export function createCluster(
         }
         case "existing": {
             const { ExistingCluster } = require("./existing") as typeof import("./existing");
-            return new ExistingCluster(c.name, { cluster: c, kubeconfig: cfg.kubeconfig });
+            return new ExistingCluster(c.name, { cluster: c, kubeconfig: cfg.kubeconfig, environment: cfg.environment });
         }
         case "stack": {
             const { SharedCluster } = require("./shared") as typeof import("./shared");
-            return new SharedCluster(c.name, { source: stackRef(c.stack as string) });
+            return new SharedCluster(c.name, { source: stackRef(c.stack as string), environment: cfg.environment });
         }
     }
 }

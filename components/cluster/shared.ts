@@ -17,6 +17,8 @@ interface PublishedCluster {
 export interface SharedClusterArgs {
     /** The stack that owns the cluster, e.g. `organization/delivery/dev`. */
     readonly source: pulumi.StackReference;
+    /** The borrowing stack's environment: production borrows only a production stack's cluster. */
+    readonly environment?: string;
 }
 
 /**
@@ -31,7 +33,13 @@ export class SharedCluster extends pulumi.ComponentResource implements Kubernete
 
     constructor(name: string, args: SharedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("delivery:cluster:SharedCluster", name, {}, opts);
-        const published = pulumi.all([args.source.name, args.source.getOutput(CLUSTER_OUTPUT)]).apply(([source, p]) => {
+        const published = pulumi.all([args.source.name, args.source.getOutput(CLUSTER_OUTPUT), args.source.getOutput("environment")]).apply(([source, p, owner]) => {
+            // The owner's own environment output proves what its cluster is, whatever its name says.
+            if (args.environment === "production" && owner !== "production") {
+                throw new pulumi.RunError(
+                    `stack "${pulumi.getStack()}" is production and borrows the cluster of ${source} (${pulumi.getProject()}:cluster.stack), ` +
+                    `which is ${owner === undefined ? "not a deployed stack of this program (no environment output)" : `a ${String(owner)} stack`}: production runs only on a production cluster.`);
+            }
             if (p === undefined || typeof p !== "object") {
                 throw new pulumi.RunError(
                     `stack "${pulumi.getStack()}" reuses the cluster of ${source} (${pulumi.getProject()}:cluster.stack), but that stack exports no "${CLUSTER_OUTPUT}" output. ` +
