@@ -30,6 +30,7 @@ import { nodepoolMinimumSize } from "./policies/nodepool-minimum-size";
 import { secretstoreWorkloadIdentity } from "./policies/secretstore-workload-identity";
 import { servicePublicExposure } from "./policies/service-public-exposure";
 import { stackPolicyConfigEnvironment } from "./policies/stack-policy-config-environment";
+import { stackEmergencyPin } from "./policies/stack-emergency-pin";
 import { stackPromotionFromStaging } from "./policies/stack-promotion-from-staging";
 import { stackreferencePromotionSource } from "./policies/stackreference-promotion-source";
 import { workloadDisruptionBudget } from "./policies/workload-disruption-budget";
@@ -111,6 +112,7 @@ export const policies: readonly DeliveryPolicy[] = [
     // Promotion and the pack's own configuration
     stackreferencePromotionSource,
     stackPromotionFromStaging,
+    stackEmergencyPin,
     stackPolicyConfigEnvironment,
 ];
 

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { directoryDigest } from "../components/promotion";
 import { strict as assert } from "assert";
+import { checkPolicies } from "../tools/offline/policy-check";
 import { asUpstream, cfg, ofType, one, rejects, runChain, runStack } from "./harness";
 
 const DIGEST = "sha256:" + "ab".repeat(32);
@@ -55,6 +56,10 @@ describe("promotion dev → staging → prod", () => {
         const prod = (await runChain("prod", [cfg("pin", { version: "1.7.0", reason: "INC-2300: hotfix build, staging is down", emergency: true })])).target;
         const rec = prod.outputs.promotion as Record<string, any>;
         assert.deepEqual([rec.source, rec.emergency, rec.release.version], ["pin", true, "1.7.0"]);
+        // Recorded, and reported by the pack on every review while it lasts (advisory: it must not block the emergency).
+        const report = await checkPolicies(prod.resources, { stack: "prod" });
+        assert.deepEqual(report.violations.map((v) => [v.policy, v.level]), [["stack-emergency-pin", "advisory"]]);
+        assert.match(report.violations[0].message, /\(1\.7\.0\) is an emergency pin that skips the upstream chain: INC-2300: hotfix build, staging is down/);
         assert.deepEqual(ofType(prod, "pulumi:pulumi:StackReference").map((r) => r.inputs.name), ["organization/delivery/prod"], "an emergency pin does not depend on its upstream");
     });
 
