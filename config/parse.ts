@@ -13,6 +13,7 @@ import { readSecrets } from "./secrets";
 import { readChart, readInlineValues, readValuesFiles } from "./chart";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
 import * as path from "path";
+import { quantity } from "../policy/lib/quantity";
 
 /** Kubernetes minor version used when the stack does not set one. */
 export const DEFAULT_KUBERNETES_VERSION = "1.31";
@@ -456,17 +457,6 @@ function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig |
     const reason = r.string("pin.reason", o.reason, { pattern: /\S.{8,}/, what: "a reason of at least 10 characters (incident or ticket)", example: `"INC-2291: 1.8.3 leaks connections"` });
     const emergency = r.boolean("pin.emergency", o.emergency, { default: false, example: "true" });
     return { ...rel, reason, emergency };
-}
-
-/** CPU in millicores, memory in bytes; undefined for a value the patterns above refused. */
-function quantity(v: string, kind: "cpu" | "memory"): number | undefined {
-    if (kind === "cpu") {
-        const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(v);
-        return m ? Number(m[1]) * (m[2] === "m" ? 1 : 1000) : undefined;
-    }
-    const m = /^(\d+)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(v);
-    const unit: Record<string, number> = { "": 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
-    return m ? Number(m[1]) * unit[m[2] ?? ""] : undefined;
 }
 
 function checkLimits(r: ConfigReader, key: string, requests: ResourceAmounts, limits: ResourceAmounts, requestsKey: string): void {

@@ -75,6 +75,31 @@ describe("promotion dev → staging → prod", () => {
         assert.deepEqual(rec.upstreamRecord, { version: "2.0.0", promotedAt: (dev.outputs.promotion as { promotedAt: string }).promotedAt });
     });
 
+    it("gates a release change in the program: the soak says when it may go, a freeze window holds it, a pin still may", async () => {
+        const at = async <T>(time: string, f: () => Promise<T>) => {
+            process.env.DELIVERY_NOW = time;
+            try {
+                return await f();
+            } finally {
+                delete process.env.DELIVERY_NOW;
+            }
+        };
+        const dev = await at("2026-12-01T09:00:00Z", () => runStack("dev", cfg("release", { version: "2.2.0" })));
+        const soak = cfg("promotion", { soak: "2h" });
+        await at("2026-12-01T10:59:00Z", () => rejects(runChain("staging", [soak], { [DEV]: asUpstream(dev) }),
+            'stack "staging" promotes from organization/delivery/dev (delivery:promotion.from): organization/delivery/dev verified 2.2.0 at 2026-12-01T09:00:00.000Z, less than the soak of 2h ago; it may go at 2026-12-01T11:00:00.000Z (delivery:promotion.soak).'));
+        const soaked = await at("2026-12-01T11:00:00Z", () => runChain("staging", [soak], { [DEV]: asUpstream(dev) }));
+        assert.equal((soaked.target.outputs.release as { version: string }).version, "2.2.0", "at the boundary the soak has passed");
+
+        const freeze = cfg("freeze", [{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }]);
+        await at("2026-12-24T10:00:00Z", () => rejects(runChain("staging", [freeze], { [DEV]: asUpstream(dev) }),
+            'stack "staging" is frozen until 2027-01-04T00:00:00Z (delivery:freeze: year-end freeze); its release would change to 2.2.0.'));
+        const pinned = await at("2026-12-24T10:00:00Z", () => runChain("staging", [freeze, cfg("pin", { version: "1.8.3", reason: "INC-3: hold during the freeze" })], { [DEV]: asUpstream(dev) }));
+        assert.equal((pinned.target.outputs.promotion as { source: string }).source, "pin");
+        const after = await at("2027-01-04T00:00:00Z", () => runChain("staging", [freeze], { [DEV]: asUpstream(dev) }));
+        assert.equal((after.target.outputs.release as { version: string }).version, "2.2.0", "the window ends at its to");
+    });
+
     it("removing the pin hands prod back to staging", async () => {
         const prod = await runStack("prod", cfg("pin", null));
         assert.equal((prod.outputs.promotion as { source: string }).source, "upstream");

@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { Environment, UPSTREAM, SHORT_NAMES } from "../../config/environment";
 import * as crypto from "crypto";
 import { ChartConfig, StackConfig } from "../../config/model";
+import { activeFreeze, soakProblem } from "./gates";
 
 /** Stack outputs a downstream stack reads. */
 export const RELEASE_OUTPUT = "release";
@@ -188,17 +189,6 @@ function isReleaseRecord(value: unknown): value is ReleaseRecord {
     return typeof r === "object" && r !== null && typeof r.version === "string" && typeof r.imageTag === "string" && typeof r.chartVersion === "string";
 }
 
-function formatDuration(seconds: number): string {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.ceil((seconds % 3600) / 60);
-    return h > 0 ? `${h}h${m > 0 ? `${m}m` : ""}` : `${m}m`;
-}
-
-/** The freeze window `at` falls in, if any. */
-export function activeFreeze(cfg: Pick<StackConfig, "freeze">, at: Date): StackConfig["freeze"][number] | undefined {
-    return cfg.freeze.find((w) => Date.parse(w.from) <= at.getTime() && at.getTime() < Date.parse(w.to));
-}
-
 /**
  * Resolves the release this stack runs and its record. `stackRef` returns the (shared)
  * StackReference for a stack name; the stack reads its own previous record through one too.
@@ -214,7 +204,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
 
     /** A change of release during a freeze is refused; a pin (the emergency path) is not. */
     const checkFreeze = (prev: unknown, release: ReleaseRecord, source: ReleaseSource) => {
-        const w = activeFreeze(cfg, now());
+        const w = activeFreeze(cfg.freeze, now());
         const p = isRecord(prev) ? prev : undefined;
         if (w && source !== "pin" && (!p || identity(p.release, p.source, p.pinReason) !== identity(release, source, ""))) {
             throw new pulumi.RunError(
@@ -295,18 +285,9 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
         }
         const p = isRecord(prev) ? prev : undefined;
         const moving = !p || p.release.version !== upRelease.version || p.release.imageDigest !== upRelease.imageDigest || p.release.imageTag !== upRelease.imageTag;
-        if (moving && cfg.promotion.soakSeconds > 0) {
-            const rec = isRecord(upRecord) ? upRecord : undefined;
-            if (!rec || rec.verification?.status !== "passed") {
-                throw new pulumi.RunError(`${where}: ${from}'s release ${upRelease.version} is not verified (${rec ? `verification ${rec.verification?.status ?? "missing"}` : "no promotion record"}); ` +
-                    `${cfg.project}:promotion.soak needs a verified upstream release.`);
-            }
-            const since = Date.parse(rec.verification.at);
-            const ready = since + cfg.promotion.soakSeconds * 1000;
-            if (now().getTime() < ready) {
-                throw new pulumi.RunError(`${where}: ${from} verified ${upRelease.version} at ${rec.verification.at}, less than the soak of ` +
-                    `${formatDuration(cfg.promotion.soakSeconds)} (${cfg.project}:promotion.soak) ago; it may go at ${new Date(ready).toISOString()}.`);
-            }
+        const soak = moving ? soakProblem(isRecord(upRecord) ? upRecord : undefined, cfg.promotion.soakSeconds, now(), from) : undefined;
+        if (soak) {
+            throw new pulumi.RunError(`${where}: ${soak} (${cfg.project}:promotion.soak).`);
         }
         return upRelease;
     });
