@@ -37,6 +37,10 @@ const CASES: Record<string, Case> = {
         says: ["delivery:values.connect.replicas: must be >= 1 (checked against tests/fixtures/charts/spark-connect/values.schema.json)", "delivery:values.connect.dynamicAllocation.enabled: must be boolean"],
         problems: 2,
     },
+    "bundled-values-schema.yaml": {
+        says: ["delivery:values.replicaCout: is not a value this chart accepts (values.schema.json allows no such key) (checked against charts/app/values.schema.json)", 'delivery:values.probes.readiness.path: must match pattern "^/"'],
+        problems: 2,
+    },
     "helm-atomic.yaml": { says: ["delivery:helm.atomic: is no longer used"], problems: 1 },
     "ca-file-on-oci.yaml": { says: ["delivery:chart.caFile: is only used with an https:// repository"], problems: 1 },
     "secret-url-in-store.yaml": { says: ["delivery:secrets.stores[0].server: must be an https URL; got a value that is not shown"], problems: 1, never: ["s3cr3tvaulttoken", "root:"] },

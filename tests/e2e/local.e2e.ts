@@ -42,6 +42,11 @@ describe("the program on the real engine against a local control plane", functio
         return local.pulumi(["preview", "-s", stack, "--policy-pack", POLICY_PACK,
             "--policy-pack-config", path.join(POLICY_PACK, "config", `${env}.json`)], { allowFailure: true });
     };
+    /** `npm run promote -- …` in the workspace, against the backend the environment is logged into. */
+    const promote = (...args: string[]) => {
+        local.env.PULUMI_BIN = local.pulumiBinary;
+        return local.run(process.execPath, ["-r", path.join(ROOT, "tools", "register.js"), path.join(ROOT, "tools", "promote.ts"), ...args], { allowFailure: true });
+    };
     const recordOf = (stack: string) =>
         local.kubectlJson(["get", "configmap", `${RELEASE}-release-record`, "-n", NAMESPACES[stack]]).data as Record<string, string>;
     const deployedImage = (stack: string) =>
@@ -236,6 +241,12 @@ describe("the program on the real engine against a local control plane", functio
         assert.match(deployedImage("staging"), /:9\.1\.0$/);
         assert.equal(local.outputs("prod").release.version, before, "prod does not move until it is promoted");
         assert.equal(recordOf("prod").version, before);
+        // The operator's view, from the stacks' outputs in the backend.
+        const status = promote("status");
+        assert.equal(status.code, 0, text(status));
+        assert.match(status.stdout, /^dev runs 9\.1\.0$/m);
+        assert.match(status.stdout, /^staging runs 9\.1\.0; up to date with organization\/delivery\/dev$/m);
+        assert.match(status.stdout, new RegExp(`^prod runs ${before.replace(/\./g, "\\.")}; 9\\.1\\.0 waits in organization/delivery/staging — promotable$`, "m"));
 
         up("prod");
         assert.equal(local.outputs("prod").release.version, "9.1.0");
@@ -246,6 +257,9 @@ describe("the program on the real engine against a local control plane", functio
         up("dev", { "delivery:release": { version: "9.2.0" } });
         up("staging");
         up("prod", pin);
+        const held = promote("--to", "prod");
+        assert.equal(held.code, 1, text(held));
+        assert.match(held.stdout, new RegExp(`✗ pin {6}pinned to ${before.replace(/\./g, "\\.")}: remove delivery:pin to follow organization/delivery/staging`));
         const prod = local.outputs("prod");
         assert.equal(local.outputs("staging").release.version, "9.2.0");
         assert.equal(prod.release.version, before, "the pin holds prod");
