@@ -72,7 +72,7 @@ export = async () => {
     return {
         [ENVIRONMENT_OUTPUT]: cfg.environment,
         [RELEASE_OUTPUT]: whenReady(release),
-        promotion: whenReady(record),
+        promotion: whenReady(pulumi.all([record, app.configHash]).apply(([r, configHash]) => ({ ...r, configHash }))),
         image: whenReady(app.image),
         namespace: namespace.name,
         secretStores: secrets.storeNames,

@@ -67,6 +67,10 @@ describe("promotion dev → staging → prod", () => {
         const first = (await runChain("staging")).target;
         const again = (await runChain("staging", [], { [STAGING]: asUpstream(first) })).target;
         assert.deepEqual(again.outputs.promotion, first.outputs.promotion, "a no-change update changes nothing in the record");
+        const resized = (await runChain("staging", [cfg("app", { replicas: 3 })], { [STAGING]: asUpstream(first) })).target;
+        const [a, b] = [first, resized].map((e) => e.outputs.promotion as { configHash: string; promotedAt: string });
+        assert.notEqual(b.configHash, a.configHash, "what was deployed changed: the values");
+        assert.equal(b.promotedAt, a.promotedAt, "the release did not");
         const dev = await runStack("dev", cfg("release", { version: "2.0.0" }));
         const moved = (await runChain("staging", [], { [DEV]: asUpstream(dev), [STAGING]: asUpstream(again) })).target;
         const rec = moved.outputs.promotion as Record<string, any>;

@@ -39,7 +39,9 @@ describe("shipped stacks", () => {
         });
 
         it("takes its release from config and records that, with who and when", () => {
-            const { promotedAt, promotedBy, commit, verification, ...rest } = dev.outputs.promotion as Record<string, any>;
+            const { promotedAt, promotedBy, commit, verification, configHash, ...rest } = dev.outputs.promotion as Record<string, any>;
+            assert.match(configHash, /^sha256:[0-9a-f]{64}$/);
+            assert.notEqual(configHash, (staging.outputs.promotion as { configHash: string }).configHash, "dev and staging render different values");
             assert.deepEqual(rest, {
                 environment: "development", source: "config", upstreamStack: "", pinned: false, pinReason: "", emergency: false,
                 release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", ...BUNDLED_CHART }, history: [],
@@ -109,7 +111,8 @@ describe("shipped stacks", () => {
 
         it("records the promotion in the cluster as a ConfigMap", () => {
             const cm = one(prod, "kubernetes:core/v1:ConfigMap", "-record");
-            const { promotedAt, promotedBy, commit, verification, history, ...data } = cm.inputs.data;
+            const { promotedAt, promotedBy, commit, verification, history, configHash, ...data } = cm.inputs.data;
+            assert.equal(configHash, (prod.outputs.promotion as { configHash: string }).configHash);
             assert.equal(promotedAt, (prod.outputs.promotion as { promotedAt: string }).promotedAt);
             assert.deepEqual([typeof promotedBy, typeof commit, JSON.parse(verification).status, history], ["string", "string", "passed", "[]"]);
             assert.deepEqual(data, {

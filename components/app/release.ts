@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as crypto from "crypto";
 import * as path from "path";
 import { Environment } from "../../config/environment";
 import { AppConfig, ChartConfig, HelmConfig, ValuesConfig } from "../../config/model";
@@ -60,6 +61,17 @@ function stackOwnValues(args: Pick<AppReleaseArgs, "chart" | "values">): Record<
     ]).values;
 }
 
+/** JSON with sorted keys, so the same values always hash the same. */
+function canonical(v: unknown): unknown {
+    if (Array.isArray(v)) {
+        return v.map(canonical);
+    }
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+}
+
 function withAnnotation(props: Record<string, any>, key: string, value: string): Record<string, any> {
     const metadata = props.metadata ?? {};
     return { ...props, metadata: { ...metadata, annotations: { ...(metadata.annotations ?? {}), [key]: value } } };
@@ -101,6 +113,8 @@ export class AppRelease extends pulumi.ComponentResource {
      * a failed rollout never advertises its release (the update fails before outputs are written).
      */
     readonly ready: pulumi.Output<boolean>;
+    /** `sha256:` of the chart, version and values the chart renders from: what exactly was deployed. */
+    readonly configHash: pulumi.Output<string>;
 
     constructor(name: string, args: AppReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("delivery:app:AppRelease", name, {}, opts);
@@ -129,6 +143,8 @@ export class AppRelease extends pulumi.ComponentResource {
         });
 
         this.ready = this.chart.resources.apply(() => true);
+        this.configHash = pulumi.all([values, args.release]).apply(([v, r]) => `sha256:${crypto.createHash("sha256")
+            .update(JSON.stringify([r.chart, r.chartVersion, r.chartDigest ?? "", canonical(v)])).digest("hex")}`);
 
         new k8s.core.v1.ConfigMap(`${name}-record`, {
             metadata: {
@@ -136,7 +152,7 @@ export class AppRelease extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 labels: { ...args.labels, "delivery.example.com/record": "promotion" },
             },
-            data: args.record.apply((r) => ({
+            data: pulumi.all([args.record, this.configHash]).apply(([r, configHash]) => ({
                 environment: r.environment,
                 version: r.release.version,
                 image: imageRef(a.image, r.release),
@@ -155,6 +171,7 @@ export class AppRelease extends pulumi.ComponentResource {
                 history: JSON.stringify(r.history),
                 stackReferences: [...(args.stackReferences ?? [])].sort().join(","),
                 valueHints: JSON.stringify(numericValues(stackOwnValues(args))),
+                configHash,
             })),
             // Written only once every rendered object is ready: the cluster never advertises a release that failed.
         }, { parent: this, dependsOn: [this.chart] });

@@ -69,6 +69,8 @@ export interface PromotionRecord {
     readonly verification: Verification;
     /** The releases this stack ran before, newest first (at most HISTORY_SIZE). */
     readonly history: readonly HistoryEntry[];
+    /** `sha256:` of the chart and the values it rendered from (added where the release is deployed). */
+    readonly configHash?: string;
 }
 
 export const HISTORY_SIZE = 10;
