@@ -33,6 +33,9 @@ export const UPSTREAM: Readonly<Record<Environment, Environment | undefined>> = 
     production: "staging",
 };
 
+/** Strictness: production > staging > development. */
+export const RANK: Readonly<Record<Environment, number>> = { development: 0, staging: 1, production: 2 };
+
 /** The environment that an alias names, or undefined. */
 export function environmentFromAlias(name: string): Environment | undefined {
     return ALIASES[name.trim().toLowerCase()];

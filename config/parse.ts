@@ -3,7 +3,7 @@
  * one `ConfigValidationError`. Pure: no Pulumi runtime, so tests and the offline plan call it
  * directly.
  */
-import { Environment, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
+import { Environment, RANK, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
 import {
     AppConfig, CLUSTER_PROVIDERS, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
     FreezeWindow, PromotionConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
@@ -118,8 +118,7 @@ function readEnvironment(r: ConfigReader, stack: string, value: unknown): Enviro
             return "development";
         }
         const named = environmentFromStackName(stack);
-        const rank = { development: 0, staging: 1, production: 2 } as const;
-        if (named !== undefined && rank[env] < rank[named]) {
+        if (named !== undefined && RANK[env] < RANK[named]) {
             r.issue("environment", `is ${env}, but the stack "${stack}" is a ${named} stack by name: delivery:environment may never make a stack less strict than its name`,
                 `${named} (or remove delivery:environment)`);
             return named;

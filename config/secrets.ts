@@ -2,7 +2,7 @@
  * The `delivery:secrets` section: which secret stores a stack uses, the External Secrets
  * operator and Sealed Secrets controller it installs, and the application's declared secrets.
  */
-import { Environment, SHORT_NAMES } from "./environment";
+import { Environment, SHORT_NAMES, environmentFromAlias } from "./environment";
 import { ConfigReader, show } from "./reader";
 
 export type SecretProvider = "aws" | "azure" | "gcp" | "vault" | "ibm";
@@ -213,7 +213,8 @@ export function readSecrets(
         const words = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
         const named = new Set<Environment>();
         for (const w of words) {
-            const e = ({ dev: "development", development: "development", stage: "staging", staging: "staging", stg: "staging", prod: "production", production: "production", prd: "production" } as Record<string, Environment>)[w];
+            // The stack-name aliases, plus the abbreviations secret paths use.
+            const e = environmentFromAlias(w) ?? ({ stg: "staging", prd: "production" } as Record<string, Environment>)[w];
             if (e) {
                 named.add(e);
             }

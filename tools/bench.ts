@@ -4,6 +4,7 @@
  * Prints each figure next to a floor measured in the same run (median of several runs) and the
  * ratio. Nothing here passes or fails: the figures are for people (README, "Performance").
  */
+import { DEFAULT_KUBERNETES_VERSION } from "../config/parse";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -194,14 +195,14 @@ function engine(): void {
         local.pulumi(["up", "--yes", "--skip-preview", "-s", "dev"]);
         const state = JSON.parse(local.pulumi(["stack", "export", "-s", "dev"]).stdout);
         const release = (state.deployment.resources as { type: string; inputs: Record<string, any> }[])
-            .find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "./charts/app");
+            .find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.inputs.chart === "./charts/app");
         if (release === undefined) {
-            throw new Error("the dev stack has no Helm release of ./charts/app");
+            throw new Error("the dev stack has no helm.v4.Chart of ./charts/app");
         }
         const valuesFile = path.join(local.root, "values.json");
         fs.writeFileSync(valuesFile, JSON.stringify(release.inputs.values));
         const floor = fs.existsSync(helm)
-            ? repeat(RUNS, () => measure(helm, ["template", release.inputs.name, path.join(ROOT, "charts", "app"), "-f", valuesFile, "--namespace", release.inputs.namespace], ROOT))
+            ? repeat(RUNS, () => measure(helm, ["template", release.inputs.name, path.join(ROOT, "charts", "app"), "-f", valuesFile, "--namespace", release.inputs.namespace, "--kube-version", `${DEFAULT_KUBERNETES_VERSION}.0`], ROOT))
             : undefined;
         const floorText = floor ? fmt(floor.seconds) : "n/a";
         if (floor) {

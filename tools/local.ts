@@ -82,10 +82,9 @@ function main(): number {
         console.log("\n== kubectl: what the API server holds");
         const kinds = "namespaces,resourcequotas,limitranges,networkpolicies,secretstores.external-secrets.io,externalsecrets.external-secrets.io,configmaps";
         console.log(local.kubectl(["get", kinds, "-A", "-l", "delivery.example.com/stack"]).stdout);
-        console.log("== kubectl: the chart's objects (Helm releases of charts/app; Pods never run without a kubelet)");
-        console.log(local.kubectl(["get", "deployments,services,horizontalpodautoscalers,poddisruptionbudgets,ingresses,secrets", "-A",
-            "-l", "app.kubernetes.io/managed-by=Helm"]).stdout);
-        console.log(local.kubectl(["get", "secrets", "-A", "-l", "owner=helm"]).stdout);
+        console.log("== kubectl: the chart's objects (rendered by helm.v4.Chart, each applied by Pulumi) and their pods on the kwok nodes");
+        console.log(local.kubectl(["get", "deployments,pods,services,horizontalpodautoscalers,poddisruptionbudgets,ingresses", "-A",
+            "-l", "app.kubernetes.io/managed-by=Helm", "-o", "wide"]).stdout);
         if (args.destroy) {
             for (const stack of [...args.stacks].reverse()) {
                 console.log(`\n== pulumi destroy -s ${stack}`);

@@ -7,9 +7,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { Environment, UPSTREAM, SHORT_NAMES } from "../../config/environment";
-import * as crypto from "crypto";
 import { ChartConfig, StackConfig } from "../../config/model";
+import { directoryDigest } from "./digest";
 import { activeFreeze, soakProblem } from "./gates";
+
+export { directoryDigest };
 
 /** Stack outputs a downstream stack reads. */
 export const RELEASE_OUTPUT = "release";
@@ -140,23 +142,6 @@ export function readLocalChart(chartPath: string): { name: string; version: stri
     }
     const chart = parseYaml(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
     return { name: String(chart.name), version: String(chart.version) };
-}
-
-/** `sha256:` over a directory's files (paths and contents, sorted): the same chart gives the same digest anywhere. */
-export function directoryDigest(dir: string): string {
-    const h = crypto.createHash("sha256");
-    const walk = (d: string, rel: string) => {
-        for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name))) {
-            const r = rel ? `${rel}/${e.name}` : e.name;
-            if (e.isDirectory()) {
-                walk(path.join(d, e.name), r);
-            } else if (e.isFile()) {
-                h.update(`${r}\0`).update(fs.readFileSync(path.join(d, e.name))).update("\0");
-            }
-        }
-    };
-    walk(dir, "");
-    return `sha256:${h.digest("hex")}`;
 }
 
 export interface ChartIdentity {

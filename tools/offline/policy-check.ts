@@ -13,13 +13,12 @@ import {
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_ENFORCEMENT_LEVEL, DeliveryPolicy, isStackPolicy } from "../../policy/lib/define";
+import { HELM_CHART_V4 } from "../../policy/lib/types";
 import { PACK_NAME, PACK_VERSION, policies as PACK_POLICIES } from "../../policy/pack";
 import { PolicyConfigEntry, ReconciledConfig, loadPolicyConfig, policyConfigFile } from "./policy-config";
 import { ROOT } from "./stackfile";
 
 export * from "./policy-config";
-
-const REMOTE_CHART = "kubernetes:helm.sh/v4:Chart";
 
 // Arguments -----------------------------------------------------------------------------------
 
@@ -271,7 +270,7 @@ export async function checkPolicies(resources: readonly CheckResource[], opts: C
     // given read resources, so StackReferences are invisible to the pack.
     // A remote component (helm.v4.Chart) reaches the analyzer without its inputs (checked on the
     // real engine in tests/e2e), so the pack sees the same here.
-    const shown = resources.filter((r) => !r.read).map((r) => (r.type === REMOTE_CHART ? { ...r, inputs: {} } : r));
+    const shown = resources.filter((r) => !r.read).map((r) => (r.type === HELM_CHART_V4 ? { ...r, inputs: {} } : r));
     const violations = await runPolicies(shown, config);
     return {
         pack: { name: PACK_NAME, version: PACK_VERSION },

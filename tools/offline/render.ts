@@ -14,8 +14,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+import { directoryDigest } from "../../components/promotion/digest";
 
-export const HELM_CHART_V4 = "kubernetes:helm.sh/v4:Chart";
+export { HELM_CHART_V4 } from "../../policy/lib/types";
 
 export class RenderError extends Error {
     constructor(message: string) {
@@ -93,22 +94,6 @@ export function childName(prefix: string, o: RenderedObject): string {
 
 const cache = new Map<string, RenderedObject[]>();
 
-function chartDirKey(dir: string): string {
-    const h = crypto.createHash("sha256");
-    const walk = (d: string) => {
-        for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            const p = path.join(d, e.name);
-            if (e.isDirectory()) {
-                walk(p);
-            } else {
-                h.update(p).update(fs.readFileSync(p));
-            }
-        }
-    };
-    walk(dir);
-    return h.digest("hex");
-}
-
 function helmMessage(e: unknown): string {
     const err = e as { stderr?: Buffer | string; message?: string };
     const text = (err.stderr ? err.stderr.toString() : err.message ?? String(e)).trim();
@@ -126,7 +111,7 @@ export function renderChart(input: ChartInputs, root: string): RenderedObject[] 
     }
     const local = /^(\.{1,2}\/|\/)/.test(input.chart);
     const chartPath = local ? path.resolve(root, input.chart) : input.chart;
-    const key = crypto.createHash("sha256").update(JSON.stringify({ ...input, chartPath, dir: local && fs.existsSync(chartPath) ? chartDirKey(chartPath) : "" })).digest("hex");
+    const key = crypto.createHash("sha256").update(JSON.stringify({ ...input, chartPath, dir: local && fs.existsSync(chartPath) ? directoryDigest(chartPath) : "" })).digest("hex");
     const hit = cache.get(key);
     if (hit) {
         return hit;
