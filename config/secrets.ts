@@ -71,6 +71,15 @@ export interface VaultStoreConfig extends StoreBase {
     readonly authMount: string;
     /** API server address Vault uses to review tokens. @default the cluster's endpoint */
     readonly kubernetesHost?: string;
+    /**
+     * An existing Kubernetes auth role on `authMount`, with its policy, managed outside this
+     * program (by a Vault team, or where no Vault provider can run): the program then creates no
+     * Vault-side objects (mount, policy, auth backend, role, token reviewer) and the store logs in
+     * with this role. Vault still enforces the role's policy.
+     */
+    readonly role?: string;
+    /** PEM CA certificate(s) that signed the Vault server's certificate, for a private CA. */
+    readonly caBundle?: string;
 }
 
 export interface IbmStoreConfig extends StoreBase {
@@ -117,6 +126,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
 const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 const HTTPS = /^https:\/\/[^\s]+$/;
+/** One or more PEM certificates and nothing else (no private keys). */
+const PEM_CERTS = /^\s*(-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/;
 
 export function readSecrets(
     r: ConfigReader, value: unknown, env: Environment, app: string, clusterProvider: string, hasAwsOidc: boolean,
@@ -249,10 +260,11 @@ export function readSecrets(
                 break;
             }
             case "vault": {
-                for (const [field, value] of [["mount", s.mount], ["authMount", s.authMount]] as const) {
+                const own: Record<string, string> = { mount: `kv-${SHORT_NAMES[env]}`, authMount: `kubernetes-${SHORT_NAMES[env]}`, role: `${app}-${SHORT_NAMES[env]}` };
+                for (const [field, value] of [["mount", s.mount], ["authMount", s.authMount], ["role", s.role ?? ""]] as const) {
                     const o = other(value);
                     if (o.length > 0) {
-                        refuse(field, value, `the ${o.join("/")} environment's`, field === "mount" ? `kv-${SHORT_NAMES[env]}` : `kubernetes-${SHORT_NAMES[env]}`);
+                        refuse(field, value, `the ${o.join("/")} environment's`, own[field]);
                     }
                 }
                 if (s.path !== app && !s.path.startsWith(`${app}/`)) {
@@ -324,7 +336,7 @@ export function readSecrets(
                 return cfg;
             }
             case "vault": {
-                r.unknownKeys(key, so, ["provider", "name", "server", "mount", "existingMount", "path", "authMount", "kubernetesHost"]);
+                r.unknownKeys(key, so, ["provider", "name", "server", "mount", "existingMount", "path", "authMount", "kubernetesHost", "role", "caBundle"]);
                 return {
                     provider, name,
                     server: r.string(`${key}.server`, so.server, { pattern: HTTPS, what: "an https URL", example: "https://vault.acme.example:8200" }),
@@ -333,6 +345,8 @@ export function readSecrets(
                     path: r.string(`${key}.path`, so.path, { default: app, pattern: /^[a-z0-9][-a-z0-9_/]*$/, what: "a path inside the mount", example: app }),
                     authMount: r.string(`${key}.authMount`, so.authMount, { default: `kubernetes-${short}`, pattern: /^[a-z0-9][-a-z0-9_]*$/, what: "an auth mount path", example: `kubernetes-${short}` }),
                     kubernetesHost: r.string(`${key}.kubernetesHost`, so.kubernetesHost, { optional: true, pattern: HTTPS, what: "an https URL", example: "https://api.cluster.acme.example:6443" }),
+                    role: r.string(`${key}.role`, so.role, { optional: true, pattern: /^[a-z0-9][-a-z0-9_.]*$/, what: "a Vault role name", example: `${app}-${short}` }),
+                    caBundle: r.string(`${key}.caBundle`, so.caBundle, { optional: true, pattern: PEM_CERTS, what: "PEM CA certificates", example: "-----BEGIN CERTIFICATE-----\\n…\\n-----END CERTIFICATE-----" }),
                 };
             }
             case "ibm": {

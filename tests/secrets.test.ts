@@ -202,6 +202,26 @@ describe("secret stores", () => {
             assert.equal(ofType(ev, "vault:index/mount:Mount").length, 0);
             assert.match(one(ev, "vault:index/policy:Policy").inputs.policy, /path "secret\/data\/storefront\/\*"/);
         });
+
+        it("with an existing role, creates nothing in Vault and logs in with that role", async () => {
+            const ca = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUFakeFakeFake\n-----END CERTIFICATE-----\n";
+            const ev = await runStack("prod", stores({ ...VAULT, role: "storefront-prod", caBundle: ca }));
+            assert.deepEqual(ev.resources.filter((r) => r.type.startsWith("vault:")).map((r) => r.type), []);
+            assert.equal(ofType(ev, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").length, 0, "no token reviewer either");
+            assert.deepEqual(storeSpec(ev, "vault").provider.vault, {
+                server: "https://vault.acme.example:8200", path: "kv-prod", version: "v2",
+                caBundle: Buffer.from(ca).toString("base64"),
+                auth: { kubernetes: { mountPath: "kubernetes-prod", role: "storefront-prod", serviceAccountRef: { name: "storefront-secrets", audiences: ["vault"] } } },
+            });
+        });
+
+        it("refuses an existing role, or a CA bundle, that is not what it says", async () => {
+            await rejects(runStack("dev", stores({ ...VAULT, role: "storefront-prod" })),
+                "secrets.stores[0].role: is \"storefront-prod\", the production environment's", "storefront-dev");
+            const message = await rejects(runStack("dev", stores({ ...VAULT, caBundle: "-----BEGIN PRIVATE KEY-----\nAAAAkeymaterial\n-----END PRIVATE KEY-----" })),
+                "secrets.stores[0].caBundle: must be PEM CA certificates");
+            assert.ok(!message.includes("AAAAkeymaterial"), "the refused value is not echoed");
+        });
     });
 
     describe("IBM Secrets Manager", () => {

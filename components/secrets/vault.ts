@@ -27,6 +27,9 @@ export function vaultReadPolicy(mount: string, path: string): string {
  * `system:auth-delegator`, and a role bound to the operator's service account and namespace.
  */
 export function vaultStore(ctx: StoreContext, store: VaultStoreConfig): StoreWiring {
+    if (store.role !== undefined) {
+        return existingRole(ctx, store, store.role);
+    }
     const vault = new VaultProvider(`${ctx.name}-${store.name}-vault`, {
         address: store.server,
         token: ctx.vaultToken !== undefined ? pulumi.secret(ctx.vaultToken) : undefined,
@@ -94,11 +97,37 @@ export function vaultStore(ctx: StoreContext, store: VaultStoreConfig): StoreWir
                 server: store.server,
                 path: mount,
                 version: "v2",
+                ...caBundle(store),
                 auth: { kubernetes: { mountPath: backend.path, role: role.roleName, serviceAccountRef: { name: ctx.serviceAccount, audiences: ["vault"] } } },
             },
         },
         annotations: {},
         remoteKey: (key) => `${store.path}/${key}`,
         dependsOn: [role],
+    };
+}
+
+function caBundle(store: VaultStoreConfig): { caBundle?: string } {
+    return store.caBundle !== undefined ? { caBundle: Buffer.from(store.caBundle.trim() + "\n", "utf8").toString("base64") } : {};
+}
+
+/**
+ * A role managed outside this program: only the store, logging in with that role on the
+ * environment's auth mount. Nothing is created in Vault, so no Vault credentials are needed.
+ */
+function existingRole(ctx: StoreContext, store: VaultStoreConfig, role: string): StoreWiring {
+    return {
+        provider: {
+            vault: {
+                server: store.server,
+                path: store.mount,
+                version: "v2",
+                ...caBundle(store),
+                auth: { kubernetes: { mountPath: store.authMount, role, serviceAccountRef: { name: ctx.serviceAccount, audiences: ["vault"] } } },
+            },
+        },
+        annotations: {},
+        remoteKey: (key) => `${store.path}/${key}`,
+        dependsOn: [],
     };
 }
