@@ -4,8 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { evaluateChain } from "../tools/offline/chain";
 import { readConfigFile, stackFile } from "../tools/offline/stackfile";
-import { localConfig } from "../tools/local/overlay";
-import { ESO_CRDS, missingToolchain } from "../tools/local/environment";
+import { localConfig, withLocalVault } from "../tools/local/overlay";
+import { missingToolchain } from "../tools/local/environment";
+import { fakeDocument, resolvedConfig } from "../tools/local/stores";
 import { Evaluation, cfg, ofType, one } from "./harness";
 
 /**
@@ -84,6 +85,29 @@ describe("local environment overlay", () => {
     it("lists what a toolchain directory lacks, by path", () => {
         const missing = missingToolchain(dir);
         assert.ok(missing.includes("bin/pulumi") && missing.includes("bin/kube-apiserver"));
-        assert.ok(ESO_CRDS.every((c) => missing.includes(`fixtures/eso-crds/${c}.yaml`)));
+        for (const piece of ["bin/kwok", "bin/external-secrets", "fixtures/external-secrets/crds.yaml", "bin/kumo"]) {
+            assert.ok(missing.includes(piece), `${piece} is required`);
+        }
+        assert.ok(!missing.includes("bin/vault"), "Vault is optional: its cases say loudly when it is missing");
+    });
+
+    it("adds a Vault store in the existing-role mode, per environment, that the program's config accepts", () => {
+        const vault = { addr: "https://127.0.0.1:8200", caCert: "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n" };
+        for (const [stack, env, short] of [["dev", "development", "dev"], ["prod", "production", "prod"]] as const) {
+            const config = withLocalVault(localConfig(stack, readConfigFile(stackFile(stack)), kubeconfig), stack, env, vault);
+            const parsed = resolvedConfig(stack, config);
+            const store = parsed.secrets.stores.find((s) => s.name === "vault");
+            assert.deepEqual(store && store.provider === "vault" && [store.role, store.mount, store.authMount, store.server],
+                [`storefront-${short}`, `kv-${short}`, `kubernetes-${short}`, vault.addr]);
+            assert.deepEqual(parsed.secrets.stores.map((s) => s.provider), ["aws", "vault"], "the shipped store stays first");
+            assert.ok(parsed.secrets.secrets.some((d) => d.store === "vault"));
+        }
+    });
+
+    it("seeds obviously fake values: one per property, different per stack and generation", () => {
+        assert.deepEqual(Object.keys(fakeDocument("dev", { name: "database" })), ["username", "password"]);
+        assert.deepEqual(Object.keys(fakeDocument("dev", { name: "payments", property: "apiKey" })), ["apiKey"]);
+        assert.match(fakeDocument("prod", { name: "database" }).password, /^fake-prod-database-password-not-a-real-secret-1$/);
+        assert.notEqual(fakeDocument("dev", { name: "database" }, 2).password, fakeDocument("dev", { name: "database" }, 1).password);
     });
 });

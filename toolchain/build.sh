@@ -6,7 +6,8 @@
 #     bin/pulumi, bin/pulumi-language-nodejs,
 #     bin/etcd, bin/kube-apiserver, bin/kubectl, bin/kube-controller-manager
 #     plugins/resource-kubernetes-v<ver>/pulumi-resource-kubernetes
-#     fixtures/eso-crds/*.yaml (External Secrets Operator CRDs for the local cluster)
+#     bin/helm, bin/kube-scheduler, bin/kwok, bin/external-secrets, bin/kumo, bin/vault
+#     fixtures/kwok/stages-crd.yaml, fixtures/external-secrets/crds.yaml (the operator's CRDs)
 #     gomod/ gocache/   (GOMODCACHE / GOCACHE used by these builds)
 #     stamps/           (one file per piece: what was built; a match skips the build)
 #
@@ -19,10 +20,14 @@
 #   toolchain/build.sh prune          delete GOMODCACHE/GOCACHE/staging (GBs); the
 #                                     binaries and stamps stay, so re-runs still skip
 #
-# Pieces: helm pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager kube-scheduler kwok eso-crds
-#         ("pulumi-engine" = pulumi language-nodejs kubernetes-provider, "cluster" = the rest but helm;
-#          kube = kube-apiserver + kubectl; eso-crds = the CRDs of the External
-#          Secrets Operator, taken from its Go module and checked against a pinned sum).
+# Pieces: helm pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager kube-scheduler kwok
+#         external-secrets kumo; optional (not in "all"): vault
+#         ("pulumi-engine" = pulumi language-nodejs kubernetes-provider, "cluster" = etcd kube
+#          kube-controller-manager kube-scheduler kwok, "secrets" = external-secrets kumo;
+#          kube = kube-apiserver + kubectl; external-secrets = the External Secrets Operator's
+#          controller v0.16.2 and its CRDs from the same module; kumo = an AWS Secrets Manager + STS
+#          emulator; vault = HashiCorp Vault 1.21.4, which does not compile against the published
+#          vault/sdk modules (see BUILD-NOTES.md); when it is built, the local platform runs it).
 #         helm: the helm CLI, v3.18.6 as embedded in the provider; the offline plan and the unit
 #         tests render charts with it (`npm run toolchain -- helm` alone takes about 2 min cold).
 #
@@ -47,12 +52,8 @@ K8S_PROVIDER_VERSION=4.34.2
 K8S_PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
 ETCD_VERSION=v3.6.16                    # pinned in toolchain/etcd/go.mod
 KUBE_VERSION=v1.35.4                    # pinned in toolchain/kubernetes/go.mod
-# The External Secrets Operator's CRDs (v1 API) for the local cluster, where the
-# operator itself is not installed. The module zip is checked against this sum.
-ESO_MODULE=github.com/external-secrets/external-secrets
-ESO_VERSION=v1.3.2
-ESO_SUM="h1:u2J8RjlHIeF0oZCqtl92adI/uZWUwOesJIDkfql6LqQ="
-ESO_CRDS="secretstores clustersecretstores externalsecrets"
+# The External Secrets Operator (controller and CRDs), kumo and Vault: versions pinned in
+# toolchain/{external-secrets,kumo,vault}/go.mod.
 
 PARALLEL="${TOOLCHAIN_BUILD_P:-2}"
 
@@ -65,7 +66,7 @@ export GOTOOLCHAIN=local
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
-all_pieces=(helm pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager kube-scheduler kwok eso-crds)
+all_pieces=(helm pulumi language-nodejs kubernetes-provider etcd kube kube-controller-manager kube-scheduler kwok external-secrets kumo)
 
 link_plugins() {
 	local home="${1:-${PULUMI_HOME:-$HOME/.pulumi}}"
@@ -94,7 +95,6 @@ stamp_key() {
 		go env GOVERSION GOOS GOARCH
 		echo "GOFLAGS=$GOFLAGS CGO_ENABLED=$CGO_ENABLED"
 		echo "pulumi=$PULUMI_VERSION k8s-provider=$K8S_PROVIDER_VERSION etcd=$ETCD_VERSION kube=$KUBE_VERSION"
-		[ "$piece" != eso-crds ] || echo "eso=$ESO_MODULE@$ESO_VERSION $ESO_SUM $ESO_CRDS"
 		declare -f "build_${piece//-/_}"
 		case "$piece" in kube | kube-controller-manager | kube-scheduler) declare -f kube_build ;; esac
 		local d
@@ -183,18 +183,30 @@ build_helm() {
 	mv -f "$BIN/helm.new" "$BIN/helm"
 }
 
-build_eso_crds() {
-	local json moddir sum out="$DIR/fixtures/eso-crds" c
-	json="$(cd "$SRC" && go mod download -json "$ESO_MODULE@$ESO_VERSION")"
-	moddir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$json")"
-	sum="$(sed -n 's/^[[:space:]]*"Sum": "\(.*\)",\{0,1\}$/\1/p' <<<"$json")"
-	[ "$sum" = "$ESO_SUM" ] || { log "$ESO_MODULE@$ESO_VERSION: sum $sum, expected $ESO_SUM"; return 1; }
+# The External Secrets Operator's controller (run out of cluster by local-cluster.sh) and the
+# CRDs of the same version (go.sum pins the module's content).
+build_external_secrets() {
+	(cd "$HERE/external-secrets" && go build -p "$PARALLEL" -ldflags "-s -w" \
+		-o "$BIN/external-secrets.new" github.com/external-secrets/external-secrets)
+	mv -f "$BIN/external-secrets.new" "$BIN/external-secrets"
+	local moddir out="$DIR/fixtures/external-secrets"
+	moddir="$(cd "$HERE/external-secrets" && go list -m -f '{{.Dir}}' github.com/external-secrets/external-secrets)"
 	mkdir -p "$out"
-	for c in $ESO_CRDS; do
-		cp "$moddir/config/crds/bases/external-secrets.io_$c.yaml" "$out/$c.yaml.new"
-		chmod 0644 "$out/$c.yaml.new"
-		mv -f "$out/$c.yaml.new" "$out/$c.yaml"
-	done
+	cp "$moddir/deploy/crds/bundle.yaml" "$out/crds.yaml.new"
+	chmod 0644 "$out/crds.yaml.new"
+	mv -f "$out/crds.yaml.new" "$out/crds.yaml"
+}
+
+# kumo: AWS Secrets Manager and STS (AssumeRoleWithWebIdentity) on one loopback port.
+build_kumo() {
+	(cd "$HERE/kumo" && go build -p "$PARALLEL" -ldflags "-s -w" -o "$BIN/kumo.new" github.com/sivchari/kumo/cmd/kumo)
+	mv -f "$BIN/kumo.new" "$BIN/kumo"
+}
+
+# HashiCorp Vault (the full server: the Kubernetes auth method is built in).
+build_vault() {
+	(cd "$HERE/vault" && go build -p "$PARALLEL" -ldflags "-s -w" -o "$BIN/vault.new" github.com/hashicorp/vault)
+	mv -f "$BIN/vault.new" "$BIN/vault"
 }
 
 build_kube_controller_manager() { kube_build kube-controller-manager; }
@@ -223,7 +235,7 @@ piece_dirs() {
 	kube | kube-controller-manager | kube-scheduler) echo "$HERE/kubernetes" ;;
 	kwok) echo "$HERE/kwok" ;;
 	helm) echo "$HERE/helm" ;;
-	eso-crds) ;;
+	external-secrets | kumo | vault) echo "$HERE/$1" ;;
 	esac
 }
 piece_outputs() {
@@ -237,7 +249,8 @@ piece_outputs() {
 	kube-scheduler) echo "$BIN/kube-scheduler" ;;
 	kwok) echo "$BIN/kwok $DIR/fixtures/kwok/stages-crd.yaml" ;;
 	helm) echo "$BIN/helm" ;;
-	eso-crds) for c in $ESO_CRDS; do printf '%s ' "$DIR/fixtures/eso-crds/$c.yaml"; done ;;
+	external-secrets) echo "$BIN/external-secrets $DIR/fixtures/external-secrets/crds.yaml" ;;
+	kumo | vault) echo "$BIN/$1" ;;
 	esac
 }
 
@@ -257,8 +270,7 @@ build_one() {
 	# Peak memory of the largest process of the build goes to the piece's log.
 	[ -x /usr/bin/time ] && timer=(/usr/bin/time -f "[toolchain] $piece: %e s wall, %U s user, %S s sys, max RSS %M KB")
 	if ! "${timer[@]}" bash -c "$(declare -p HERE DIR BIN PLUGINS STAMPS SRC PULUMI_VERSION \
-		K8S_PROVIDER_VERSION K8S_PROVIDER_MODULE ETCD_VERSION KUBE_VERSION PARALLEL ldflags_pulumi \
-		ESO_MODULE ESO_VERSION ESO_SUM ESO_CRDS)
+		K8S_PROVIDER_VERSION K8S_PROVIDER_MODULE ETCD_VERSION KUBE_VERSION PARALLEL ldflags_pulumi)
 		$(declare -f log kube_build "build_${piece//-/_}"); set -euo pipefail; build_${piece//-/_}" \
 		>"$DIR/logs/$piece.log" 2>&1; then
 		log "$piece: FAILED after $((SECONDS - start))s; last lines of $DIR/logs/$piece.log:"
@@ -291,8 +303,10 @@ main() {
 		case "$a" in
 		all) pieces+=("${all_pieces[@]}") ;;
 		pulumi-engine) pieces+=(pulumi language-nodejs kubernetes-provider) ;;
-		cluster) pieces+=(etcd kube kube-controller-manager kube-scheduler kwok eso-crds) ;;
-		pulumi | language-nodejs | kubernetes-provider | etcd | kube | kube-controller-manager | kube-scheduler | kwok | eso-crds | helm) pieces+=("$a") ;;
+		cluster) pieces+=(etcd kube kube-controller-manager kube-scheduler kwok) ;;
+		secrets) pieces+=(external-secrets kumo) ;;
+		pulumi | language-nodejs | kubernetes-provider | etcd | kube | kube-controller-manager | kube-scheduler | kwok | \
+			external-secrets | kumo | vault | helm) pieces+=("$a") ;;
 		*) log "unknown piece: $a (try: $0 list)"; return 2 ;;
 		esac
 	done

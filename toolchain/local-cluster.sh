@@ -5,6 +5,10 @@
 # kube-scheduler binds them, kwok plays their lifecycle from the Stages in
 # toolchain/kwok/stages.yaml (Ready, Jobs complete; an image whose tag ends in
 # -broken runs but never becomes Ready). No container runtime: nothing executes.
+# With the secrets pieces built: kumo (AWS Secrets Manager + STS), a Vault dev
+# server (TLS, Kubernetes auth) and the External Secrets Operator's controller,
+# run out of cluster against this API server. Their addresses are written to
+# STATE_DIR/secrets.env; Vault's root token to STATE_DIR/vault-token (mode 600).
 #
 # Usage:
 #   toolchain/local-cluster.sh start [STATE_DIR]  start; prints the kubeconfig path (last stdout line)
@@ -136,8 +140,8 @@ cmd_start() {
 	gen_certs "$STATE/pki"
 	local pki="$STATE/pki"
 
-	local etcd_port peer_port api_port cm_port sched_port kwok_port
-	read -r etcd_port peer_port api_port cm_port sched_port kwok_port <<<"$(free_ports 6)"
+	local etcd_port peer_port api_port cm_port sched_port kwok_port kumo_port vault_port eso_port
+	read -r etcd_port peer_port api_port cm_port sched_port kwok_port kumo_port vault_port eso_port <<<"$(free_ports 9)"
 
 	start_bg etcd "$BIN/etcd" --name local --data-dir "$STATE/etcd" \
 		--listen-client-urls "http://127.0.0.1:$etcd_port" \
@@ -191,8 +195,46 @@ cmd_start() {
 		start_nodes "$kubeconfig" "$sched_port" "$kwok_port" ||
 			{ tail -30 "$STATE/kwok.log" "$STATE/kube-scheduler.log" >&2 || true; cmd_stop "$STATE"; die "the fake nodes did not start"; }
 	fi
+	start_secrets "$kubeconfig" "$kumo_port" "$vault_port" "$eso_port" ||
+		{ tail -30 "$STATE"/kumo.log "$STATE"/vault.log "$STATE"/external-secrets.log >&2 2>/dev/null || true; cmd_stop "$STATE"; die "the secret stores or the External Secrets Operator did not start"; }
 	log "state dir $STATE (logs: *.log); stop with: $0 stop $STATE"
 	echo "$kubeconfig"
+}
+
+# kumo, Vault and the External Secrets Operator, each when built. The operator's CRDs are
+# applied first (the controller watches them from its start).
+start_secrets() { # KUBECONFIG KUMO_PORT VAULT_PORT ESO_METRICS_PORT
+	local kc="$1" env="$STATE/secrets.env"
+	: >"$env"
+	if [ -x "$BIN/kumo" ]; then
+		KUMO_HOST=127.0.0.1 KUMO_PORT="$2" KUMO_LOG_LEVEL=warn start_bg kumo "$BIN/kumo" serve
+		wait_for 30 kumo curl -fsS -o /dev/null "http://127.0.0.1:$2/health" || return 1
+		echo "KUMO_ENDPOINT=http://127.0.0.1:$2" >>"$env"
+	fi
+	if [ -x "$BIN/vault" ]; then
+		local token
+		token="$(openssl rand -hex 16)"
+		(umask 077; printf '%s' "$token" >"$STATE/vault-token")
+		mkdir -p "$STATE/vault-tls"
+		VAULT_DEV_ROOT_TOKEN_ID="$token" start_bg vault "$BIN/vault" server -dev -dev-tls \
+			-dev-tls-cert-dir "$STATE/vault-tls" -dev-listen-address "127.0.0.1:$3" -dev-no-store-token
+		wait_for 60 vault curl -fsS -o /dev/null --cacert "$STATE/vault-tls/vault-ca.pem" "https://127.0.0.1:$3/v1/sys/health" || return 1
+		{ echo "VAULT_ADDR=https://127.0.0.1:$3"; echo "VAULT_CACERT=$STATE/vault-tls/vault-ca.pem"; } >>"$env"
+	fi
+	if [ -x "$BIN/external-secrets" ] && [ -f "$TOOLCHAIN_DIR/fixtures/external-secrets/crds.yaml" ]; then
+		# Server-side apply: these CRDs are larger than the client-side last-applied annotation allows.
+		"$BIN/kubectl" --kubeconfig "$kc" apply --server-side --field-manager delivery-local \
+			-f "$TOOLCHAIN_DIR/fixtures/external-secrets/crds.yaml" >/dev/null
+		"$BIN/kubectl" --kubeconfig "$kc" wait --for condition=Established --timeout 60s \
+			crd/secretstores.external-secrets.io crd/externalsecrets.external-secrets.io crd/clustersecretstores.external-secrets.io >/dev/null
+		local kumo="http://127.0.0.1:$2"
+		KUBECONFIG="$kc" AWS_SECRETSMANAGER_ENDPOINT="$kumo" AWS_STS_ENDPOINT="$kumo" AWS_EC2_METADATA_DISABLED=true \
+			start_bg external-secrets "$BIN/external-secrets" --metrics-addr "127.0.0.1:$4" \
+			--enable-leader-election=false --concurrent 2 --loglevel info --zap-time-encoding iso8601 \
+			--enable-push-secret-reconciler=false --enable-cluster-push-secret-reconciler=false
+		wait_for 60 external-secrets curl -fsS -o /dev/null "http://127.0.0.1:$4/metrics" || return 1
+		echo "ESO_METRICS=http://127.0.0.1:$4/metrics" >>"$env"
+	fi
 }
 
 # kube-scheduler + kwok and three fake Nodes, one per zone.
@@ -223,7 +265,7 @@ cmd_stop() {
 	[ -n "$state" ] || state="$(cat "$CURRENT" 2>/dev/null || true)"
 	[ -n "$state" ] && [ -d "$state" ] || { log "no cluster state dir to stop"; return 0; }
 	local name pid
-	for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+	for name in external-secrets vault kumo kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
 		[ -f "$state/$name.pid" ] || continue
 		pid="$(cat "$state/$name.pid")"
 		if kill "$pid" 2>/dev/null; then
@@ -246,7 +288,7 @@ cmd_status() {
 	[ -n "$state" ] || state="$(cat "$CURRENT" 2>/dev/null || true)"
 	[ -n "$state" ] && [ -d "$state" ] || { echo "no cluster"; return 1; }
 	local name rc=0
-	for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+	for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kumo vault external-secrets; do
 		[ -f "$state/$name.pid" ] || continue
 		if kill -0 "$(cat "$state/$name.pid")" 2>/dev/null; then echo "$name: running (pid $(cat "$state/$name.pid"))"
 		else echo "$name: not running"; rc=1; fi

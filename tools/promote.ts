@@ -7,7 +7,10 @@
  * upstream environment, same chart, verification, soak, freeze windows, pin — and prints what
  * would move and why it may or may not. With --apply and every gate open it runs
  * `pulumi up -s <to>` with the stack's policy pack config, so the promotion itself is the normal
- * update (recorded in the stack's promotion output and history).
+ * update (recorded in the stack's promotion output and history). `--to dev --apply` deploys the
+ * development stack's configured release the same way. When the update fails (a rollout that
+ * never becomes ready), the stack is put back on the release it ran before (tools/rollback.ts):
+ * its outputs and record keep naming that release, so nothing downstream takes the failed one.
  *
  * Exit codes: 0 promotable (or already up to date; with --apply: the update succeeded), 1 a gate is
  * closed (or the update failed), 2 bad input (unknown stack, invalid config, backend unreadable).
@@ -19,7 +22,8 @@ import { parseConfig } from "../config/parse";
 import { ConfigValidationError } from "../config/reader";
 import { GateResult, RecordView, promotionGates } from "../components/promotion/gates";
 import { now } from "../components/promotion";
-import { ROOT, mergeConfig, readConfigFile, readProject, stackFile, toProgramConfig } from "./offline/stackfile";
+import { previousRelease, upWithRollback } from "./rollback";
+import { ROOT, mergeConfig, readConfigFile, projectValues, readProject, stackFile, toProgramConfig } from "./offline/stackfile";
 
 export class PromoteError extends Error {}
 
@@ -93,7 +97,8 @@ export interface PromotePlan {
     readonly history: readonly { version?: string; promotedAt?: string }[];
 }
 
-export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles">, read: OutputReader): PromotePlan {
+/** The target stack's config as the program reads it (stack file plus `--config` files). */
+export function loadStack(args: Pick<PromoteArgs, "to" | "configFiles">): { root: string; project: string; cfg: ReturnType<typeof parseConfig> } {
     const root = projectRoot();
     if (!fs.existsSync(stackFile(args.to, root))) {
         throw new PromoteError(`no stack file ${path.relative(root, stackFile(args.to, root))} for stack "${args.to}"`);
@@ -101,21 +106,14 @@ export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles">, rea
     const project = readProject(root);
     const config = args.configFiles.reduce((acc, f) => mergeConfig(acc, readConfigFile(f)), readConfigFile(stackFile(args.to, root)));
     const program = toProgramConfig(project.name, project.defaults, config);
-    const prefix = `${project.name}:`;
-    const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(program.values)) {
-        if (k.startsWith(prefix)) {
-            try {
-                values[k.slice(prefix.length)] = JSON.parse(v);
-            } catch {
-                values[k.slice(prefix.length)] = v;
-            }
-        }
-    }
-    const secretKeys = new Set(program.secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
-    const cfg = parseConfig({ project: project.name, stack: args.to, values, secretKeys, root });
+    const { values, secretKeys } = projectValues(program);
+    return { root, project: project.name, cfg: parseConfig({ project: project.name, stack: args.to, values, secretKeys, root }) };
+}
+
+export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles">, read: OutputReader): PromotePlan {
+    const { cfg, project } = loadStack(args);
     if (!cfg.promotion.from) {
-        throw new PromoteError(`stack ${args.to} is a ${cfg.environment} stack: it takes its release from ${project.name}:release, not by promotion`);
+        throw new PromoteError(`stack ${args.to} is a ${cfg.environment} stack: it takes its release from ${project}:release, not by promotion (deploy it with --apply)`);
     }
     const from = cfg.promotion.from;
     const upstream = read(from.split("/").pop()!) ?? {};
@@ -170,16 +168,19 @@ export async function main(argv = process.argv.slice(2), stdout: Output = proces
             }
             return 0;
         }
+        const target = loadStack(args);
+        if (!target.cfg.promotion.from && args.apply) {
+            const candidate = target.cfg.release?.version ?? "(no release)";
+            stdout.write(`Deploying ${args.to}'s configured release ${candidate}\n`);
+            return deploy(args.to, target, candidate, read, stdout);
+        }
         const p = planPromotion(args, read);
         stdout.write(`${args.json ? JSON.stringify({ to: p.to, from: p.from, ...p.result, history: p.history }, null, 2) : renderPlan(p)}\n`);
         if (!p.result.ok) {
             return 1;
         }
         if (args.apply && !p.result.upToDate) {
-            const root = projectRoot();
-            const r = spawnSync(pulumiBinary(), ["up", "--yes", "-s", p.to, "--policy-pack", path.join(root, "policy"),
-                "--policy-pack-config", path.join(root, "policy", "config", `${p.to}.json`), "--non-interactive"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-            return r.status === 0 ? 0 : 1;
+            return deploy(p.to, target, p.result.candidate ?? "(unknown)", read, stdout);
         }
         return 0;
     } catch (e) {
@@ -190,6 +191,20 @@ export async function main(argv = process.argv.slice(2), stdout: Output = proces
         stderr.write(`promote failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} (internal error)\n`);
         return 70;
     }
+}
+
+/** `pulumi up` with the stack's policy pack config; a failed update rolls back to the previous release. */
+function deploy(stack: string, target: ReturnType<typeof loadStack>, candidate: string, read: OutputReader, stdout: Output): number {
+    const { root } = target;
+    const outcome = upWithRollback({
+        stack, project: target.project, environment: target.cfg.environment, stackFile: stackFile(stack, root), candidate,
+        previous: previousRelease(read(stack)),
+        upArgs: ["up", "--yes", "-s", stack, "--policy-pack", path.join(root, "policy"),
+            "--policy-pack-config", path.join(root, "policy", "config", `${stack}.json`), "--non-interactive"],
+        run: (a) => spawnSync(pulumiBinary(), a, { cwd: root, stdio: ["ignore", "inherit", "inherit"] }),
+        say: (line) => stdout.write(`${line}\n`),
+    });
+    return outcome === "updated" ? 0 : 1;
 }
 
 if (require.main === module) {

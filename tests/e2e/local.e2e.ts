@@ -8,10 +8,13 @@
  *   npm run test:e2e        (needs `npm run toolchain`; fails, naming what is missing, without it)
  */
 import * as assert from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { ROOT, readConfigFile } from "../../tools/offline/stackfile";
 import { startChartServer } from "../../tools/local/chart-server";
-import { CommandResult, LocalEnvironment } from "../../tools/local/environment";
+import { CommandResult, LocalEnvironment, TOOLCHAIN_DIR } from "../../tools/local/environment";
+import { fakeDocument, resolvedConfig, seedStack } from "../../tools/local/stores";
 
 const UNSAFE = path.join(ROOT, "tests", "fixtures", "unsafe");
 const POLICY_PACK = path.join(ROOT, "policy");
@@ -52,12 +55,42 @@ describe("the program on the real engine against a local control plane", functio
     const deployedImage = (stack: string) =>
         local.kubectlJson(["get", "deployment", RELEASE, "-n", NAMESPACES[stack]]).spec.template.spec.containers[0].image as string;
 
-    before(() => {
+    const isReady = (o: any) => o.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True") === true;
+    /** Polls `check` every second until it returns a value, or fails after `seconds` with `what`. */
+    const eventually = <T>(seconds: number, what: () => string, check: () => T | undefined): T => {
+        const deadline = Date.now() + seconds * 1000;
+        for (;;) {
+            const v = check();
+            if (v !== undefined) {
+                return v;
+            }
+            assert.ok(Date.now() < deadline, what());
+            spinWait(1000);
+        }
+    };
+    /** The declared secrets' Kubernetes Secrets of a stack, decoded (values only for assertions). */
+    const secretData = (stack: string, name: string): Record<string, string> | undefined => {
+        const r = local.kubectl(["get", "secret", `${RELEASE}-${name}`, "-n", NAMESPACES[stack], "-o", "json"], { allowFailure: true });
+        if (r.code !== 0) {
+            return undefined;
+        }
+        const data = (JSON.parse(r.stdout).data ?? {}) as Record<string, string>;
+        return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+    };
+    /** What the stack's declared secret must hold: the seeded document, under the names the ExternalSecret maps. */
+    const expectedData = (stack: string, d: { name: string; property?: string; envVar?: string }, generation = 1) => {
+        const doc = fakeDocument(stack, d, generation);
+        return d.property !== undefined ? { [d.envVar ?? d.property.toUpperCase()]: doc[d.property] } : doc;
+    };
+
+    before(async () => {
         local = LocalEnvironment.start({ log: (l) => log.push(l) });
         baseline = names(CLUSTER_SCOPED);
         for (const stack of ["dev", "staging", "prod"]) {
             local.initStack(stack);
         }
+        // The stores' owners' part, before any stack deploys: Vault roles and fake values.
+        await local.prepareStores(["dev", "staging", "prod"]);
     });
 
     after(() => {
@@ -268,53 +301,145 @@ describe("the program on the real engine against a local control plane", functio
         assert.match(deployedImage("prod"), new RegExp(`:${before.replace(/\./g, "\\.")}$`));
     });
 
-    it("pods really run: prod's replicas are Ready, one per zone, on the fake nodes", () => {
-        const pods = local.kubectlJson(["get", "pods", "-n", NAMESPACES.prod]).items as any[];
-        const ready = pods.filter((p) => p.status.conditions?.some((c: any) => c.type === "Ready" && c.status === "True"));
-        assert.ok(ready.length >= 3, `${ready.length} ready pods in prod`);
-        const zones = new Set(ready.map((p) => p.spec.nodeName));
-        assert.equal(zones.size, 3, `prod's pods spread over ${[...zones].join(", ")}`);
+    it("pods really run: every Deployment has its replicas Ready, prod's over three zones, the PDBs allow a disruption", () => {
+        const zoneOf = Object.fromEntries((local.kubectlJson(["get", "nodes"]).items as any[])
+            .map((n) => [n.metadata.name, n.metadata.labels["topology.kubernetes.io/zone"]]));
+        for (const stack of ["dev", "staging", "prod"]) {
+            const ns = NAMESPACES[stack];
+            const d = local.kubectlJson(["get", "deployment", RELEASE, "-n", ns]);
+            assert.ok(d.spec.replicas >= 1);
+            assert.equal(d.status.readyReplicas, d.spec.replicas, `${stack}: ${d.status.readyReplicas}/${d.spec.replicas} ready`);
+            const ready = (local.kubectlJson(["get", "pods", "-n", ns, "-l", `app.kubernetes.io/instance=${RELEASE}`]).items as any[]).filter(isReady);
+            assert.equal(ready.length, d.spec.replicas, `${stack}: ready pods`);
+            if (stack === "prod") {
+                const zones = new Set(ready.map((p) => zoneOf[p.spec.nodeName]));
+                assert.deepEqual([...zones].sort(), ["zone-a", "zone-b", "zone-c"], `prod's pods spread over ${[...zones].join(", ")}`);
+            }
+            if (stack !== "dev") {
+                const pdb = local.kubectlJson(["get", "pdb", RELEASE, "-n", ns]);
+                assert.ok(pdb.status.disruptionsAllowed >= 1, `${stack}: PDB allows ${pdb.status.disruptionsAllowed} disruption(s)`);
+                assert.equal(pdb.status.currentHealthy, d.spec.replicas);
+            }
+        }
     });
 
-    it("a release whose pods never become ready fails the update, and the previous release keeps serving", () => {
+    it("secrets sync: every ExternalSecret is Ready and its Secret holds the seeded value; the Deployment loads it", () => {
+        for (const stack of ["dev", "staging", "prod"]) {
+            const ns = NAMESPACES[stack];
+            const cfg = resolvedConfig(stack, local.stackConfig(stack));
+            const pending = () => (local.kubectlJson(["get", "externalsecrets.external-secrets.io", "-n", ns]).items as any[]).filter((e) => !isReady(e));
+            eventually(90, () => `${stack}: ExternalSecrets not Ready: ${JSON.stringify(pending().map((e) => [e.metadata.name, e.status?.conditions]))}`,
+                () => (pending().length === 0 ? true : undefined));
+            const stores = local.kubectlJson(["get", "secretstores.external-secrets.io", "-n", ns]).items as any[];
+            assert.deepEqual(stores.filter((x) => !isReady(x)).map((x) => x.metadata.name), [], `${stack}: every SecretStore is Ready`);
+            assert.ok(cfg.secrets.secrets.length >= 2);
+            const envFrom = JSON.stringify(local.kubectlJson(["get", "deployment", RELEASE, "-n", ns]).spec.template.spec.containers[0]);
+            for (const d of cfg.secrets.secrets) {
+                assert.deepEqual(secretData(stack, d.name), expectedData(stack, d), `${stack}: ${RELEASE}-${d.name} holds the value seeded in its ${d.store} store`);
+                assert.ok(envFrom.includes(`"${RELEASE}-${d.name}"`), `${stack}: the Deployment references ${RELEASE}-${d.name}`);
+            }
+        }
+    });
+
+    it("a value changed in the store reaches the Secret within the refresh interval", async () => {
+        const interval = 10;
+        up("dev", { "delivery:secrets": { refreshInterval: `${interval}s` } });
+        const cfg = resolvedConfig("dev", local.stackConfig("dev"));
+        const d = cfg.secrets.secrets.find((x) => x.property !== undefined && cfg.secrets.stores.find((s) => s.name === x.store)?.provider === "aws")!;
+        eventually(30, () => "the new refresh interval is applied", () => (secretData("dev", d.name) !== undefined ? true : undefined));
+        await seedStack(local.stores, cfg, 2);
+        const changed = Date.now();
+        eventually(interval + 10, () => `${RELEASE}-${d.name} still holds the old value ${interval + 10} s after the change`,
+            () => (JSON.stringify(secretData("dev", d.name)) === JSON.stringify(expectedData("dev", d, 2)) ? true : undefined));
+        log.push(`store change reached the Secret after ${((Date.now() - changed) / 1000).toFixed(1)} s (refresh interval ${interval} s)`);
+        await seedStack(local.stores, cfg, 1);
+        up("dev");
+    });
+
+    it("Vault refuses dev's identity prod's path, and the ExternalSecret's status says so", function () {
+        if (!local.stores.vault) {
+            // Loud, not silent: Vault 1.21.4 does not compile against the published vault/sdk modules
+            // (toolchain/BUILD-NOTES.md), so the toolchain does not build it by default.
+            console.log("\n    !!! VAULT MISSING: bin/vault is not in the toolchain (`npm run toolchain -- vault` fails to compile, see toolchain/BUILD-NOTES.md);\n" +
+                "    !!! isolation between environments is NOT shown on a real Vault server in this run.\n");
+            this.skip();
+        }
         const ns = NAMESPACES.dev;
+        const own = local.kubectlJson(["get", "secretstores.external-secrets.io", "vault", "-n", ns]).spec.provider.vault;
+        assert.equal(own.path, "kv-dev");
+        // dev's service account and dev's role, pointed at prod's mount: what a compromised dev namespace could try.
+        const probe = {
+            apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "probe-prod-path", namespace: ns },
+            spec: { provider: { vault: { ...own, path: "kv-prod" } } },
+        };
+        const es = {
+            apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "probe-prod-path", namespace: ns },
+            spec: { refreshInterval: "10s", secretStoreRef: { name: "probe-prod-path", kind: "SecretStore" }, target: { name: "probe-prod-path" },
+                dataFrom: [{ extract: { key: `${RELEASE}/settings` } }] },
+        };
+        local.run("bash", ["-c", `printf '%s' "$0" | kubectl --kubeconfig "${local.kubeconfig}" apply -f -`, JSON.stringify({ apiVersion: "v1", kind: "List", items: [probe, es] })]);
+        try {
+            const message = eventually(60, () => "the probe ExternalSecret reports no error", () => {
+                const cond = (local.kubectlJson(["get", "externalsecrets.external-secrets.io", "probe-prod-path", "-n", ns]).status?.conditions ?? [])
+                    .find((c: any) => c.type === "Ready");
+                return cond?.status === "False" ? String(cond.message ?? "") + " " + String(cond.reason ?? "") : undefined;
+            });
+            assert.match(message, /SecretSyncedError|could not get secret|permission denied|403/i, message);
+            assert.equal(local.kubectl(["get", "secret", "probe-prod-path", "-n", ns], { allowFailure: true }).code, 1, "no Secret was written");
+            const events = local.kubectl(["get", "events", "-n", ns, "--field-selector", "involvedObject.name=probe-prod-path"]).stdout;
+            log.push(`probe status: ${message.slice(0, 300)}`);
+            assert.match(events + message, /permission denied|403/i, "Vault's refusal is visible");
+        } finally {
+            local.kubectl(["delete", "externalsecrets.external-secrets.io,secretstores.external-secrets.io", "probe-prod-path", "-n", ns, "--ignore-not-found"]);
+        }
+    });
+
+    it("a release whose pods never become ready fails, never dips below the PDB floor, rolls back by itself; staging does not take it", () => {
+        const ns = NAMESPACES.dev;
+        // dev in staging's shape for this case: two replicas and a PDB, so the floor is a real one.
+        const shape = { "delivery:app": { replicas: 2, pdb: { minAvailable: 1 } } };
+        up("dev", shape);
         const before = local.outputs("dev").release.version;
         const serving = deployedImage("dev");
-        local.writeStack("dev", local.stackConfig("dev", {
+        local.writeStack("dev", local.stackConfig("dev", shape, {
             "delivery:release": { version: "9.9.0", imageTag: "9.9.0-broken" },
             "delivery:helm": { timeoutSeconds: 30 },
         }));
+        // Ready replicas sampled twice a second for the whole update and its rollback.
+        const samples = path.join(local.root, "ready-samples");
+        const sampler = spawn("bash", ["-c",
+            `while :; do "$0" --kubeconfig "$1" get deployment ${RELEASE} -n ${ns} -o jsonpath='{.status.readyReplicas}{"\\n"}' >>"$2" 2>/dev/null; sleep 0.5; done`,
+            path.join(TOOLCHAIN_DIR, "bin", "kubectl"), local.kubeconfig, samples], { stdio: "ignore", detached: true });
+        let r: CommandResult;
         try {
-            const r = local.pulumi(["up", "--yes", "--skip-preview", "-s", "dev"], { allowFailure: true });
-            assert.notEqual(r.code, 0, `the update must fail:\n${text(r)}`);
-            assert.match(text(r), /kubernetes:apps\/v1:Deployment/);
-            // The rolling update started one pod of the new release, which never became ready; the old one still serves.
-            const pods = local.kubectlJson(["get", "pods", "-n", ns]).items as any[];
-            const isReady = (p: any) => p.status.conditions?.some((c: any) => c.type === "Ready" && c.status === "True") === true;
-            const images = (ready: boolean) => pods.filter((p) => isReady(p) === ready).map((p) => p.spec.containers[0].image);
-            assert.ok(images(true).includes(serving), `a ready pod still runs ${serving}: ready ${images(true)}`);
-            assert.ok(images(false).some((i) => i.endsWith(":9.9.0-broken")), `the new pod is not ready: ${images(false)}`);
-            const d = local.kubectlJson(["get", "deployment", RELEASE, "-n", ns]);
-            assert.ok(d.status.availableReplicas >= 1, "the Deployment stays available");
-            // Nothing advertises the failed release: not the stack's outputs, not the record in the cluster.
+            r = promote("--to", "dev", "--apply");
+        } finally {
+            process.kill(-sampler.pid!, "SIGKILL");
+        }
+        try {
+            assert.equal(r.code, 1, `the update must fail:\n${text(r)}`);
+            assert.match(r.stdout, new RegExp(`The update of dev to 9\\.9\\.0 failed: rolling back to ${before.replace(/\./g, "\\.")}`), text(r));
+            assert.match(r.stdout, new RegExp(`dev is back on ${before.replace(/\./g, "\\.")}`), text(r));
+            const ready = fs.readFileSync(samples, "utf8").split("\n").filter((l) => l !== "").map((l) => Number(l));
+            assert.ok(ready.length >= 20, `${ready.length} samples`);
+            assert.ok(Math.min(...ready) >= 1, `ready replicas fell to ${Math.min(...ready)}, below the PDB floor of 1`);
+            log.push(`broken rollout: ${ready.length} samples of ready replicas, min ${Math.min(...ready)}, max ${Math.max(...ready)}`);
+            // The stack ends on the previous release: the Deployment, its pods, the outputs and the record.
+            assert.equal(deployedImage("dev"), serving);
+            eventually(60, () => "the broken pods are not gone", () => {
+                const pods = local.kubectlJson(["get", "pods", "-n", ns, "-l", `app.kubernetes.io/instance=${RELEASE}`]).items as any[];
+                return pods.every((p) => !p.spec.containers[0].image.endsWith("-broken")) && pods.filter(isReady).length === 2 ? true : undefined;
+            });
             assert.equal(local.outputs("dev").release.version, before);
             assert.equal(recordOf("dev").version, before);
-        } catch (e) {
-            up("dev"); // leave dev on a good release for the cases after this one
-            throw e;
+            // Nothing downstream takes the failed release: staging's candidate is what dev runs.
+            const plan = promote("--to", "staging");
+            assert.doesNotMatch(plan.stdout, /9\.9\.0/, plan.stdout);
+            assert.match(plan.stdout, new RegExp(`→ ${before.replace(/\./g, "\\.")}`), plan.stdout);
+        } finally {
+            up("dev"); // leave dev as shipped for the cases after this one
         }
-        // The next good release rolls out and replaces the broken pod.
-        up("dev");
         assert.match(deployedImage("dev"), /:1\.8\.3$/);
-        let after: string[] = [];
-        for (let i = 0; i < 30; i++) { // the replaced pod goes once kwok plays its deletion
-            after = (local.kubectlJson(["get", "pods", "-n", ns]).items as any[]).map((p) => p.spec.containers[0].image);
-            if (!after.some((x) => x.endsWith("-broken"))) {
-                break;
-            }
-            spinWait(1000);
-        }
-        assert.ok(!after.some((i) => i.endsWith("-broken")), `no broken pod left: ${after}`);
     });
 
     it("detects drift made with kubectl and restores it", () => {

@@ -1,18 +1,22 @@
 /**
- * What changes when a shipped stack runs against the local control plane instead of its cloud.
+ * What changes when a shipped stack runs against the local platform instead of its cloud.
  *
- * The local cluster (toolchain/local-cluster.sh) is an API server without kubelets, cloud
- * accounts or internet, so four things cannot be as they are in a real environment:
+ * The local platform (toolchain/local-cluster.sh) is an API server with fake kubelets (kwok, three
+ * zones), the External Secrets Operator's controller run out of cluster, kumo (AWS Secrets Manager
+ * and STS) and, when built, a Vault dev server, with no cloud accounts and no internet. So:
  *  - the cluster: `existing`, through the local kubeconfig, instead of EKS/AKS/GKE;
- *  - (Pods do run: kwok fakes three kubelets, one per zone, so Pulumi waits for every rollout as
- *    in the shipped stacks, and a release whose pods never become ready fails the update);
- *  - secret stores: the External Secrets Operator chart and the Sealed Secrets chart come from
- *    chart repositories on the internet, so the operator is not installed (its CRDs are applied
- *    from a pinned fixture instead) and Sealed Secrets is off; cloud-side identities are not
- *    created, the stores name an existing identity instead (inert: no operator runs);
- *  - nothing else. App, namespace, release, promotion and pin settings are the shipped ones.
+ *  - the operator: not installed from its chart (charts on the internet); the controller of the
+ *    same API version already runs against the cluster. Sealed Secrets is off (its chart and
+ *    controller image are on the internet too);
+ *  - cloud-side identities: not created (no IAM/Entra/GCP APIs); each store names an existing
+ *    identity instead. For AWS that identity is real enough: the operator exchanges the service
+ *    account's projected token for credentials with STS (kumo) and reads Secrets Manager (kumo);
+ *  - Vault (when built): a second store is added to each stack in the existing-role mode, its
+ *    Vault side set up the way a Vault team would (tools/local/stores.ts), so that Vault itself
+ *    refuses one environment's identity another environment's path;
+ *  - nothing else. App, namespace, release, rollout, promotion and pin settings are the shipped ones.
  */
-import { SHORT_NAMES, environmentFromStackName } from "../../config/environment";
+import { Environment, SHORT_NAMES, environmentFromStackName } from "../../config/environment";
 import { ConfigMap, mergeConfig } from "../offline/stackfile";
 
 export const PROJECT_NS = "delivery";
@@ -66,4 +70,20 @@ export function localConfig(stack: string, shipped: ConfigMap, kubeconfigPath: s
         };
     }
     return out;
+}
+
+/** The Vault store and one secret from it, added next to the stack's own stores. */
+export function withLocalVault(config: ConfigMap, stack: string, environment: Environment, vault: { addr: string; caCert: string }): ConfigMap {
+    const key = `${PROJECT_NS}:secrets`;
+    const secrets = (config[key] ?? {}) as Record<string, unknown>;
+    const app = String(((config[`${PROJECT_NS}:app`] ?? {}) as { name?: unknown }).name ?? stack);
+    const store = { provider: "vault", name: "vault", server: vault.addr, role: `${app}-${SHORT_NAMES[environment]}`, caBundle: vault.caCert };
+    return {
+        ...config,
+        [key]: {
+            ...secrets,
+            stores: [...((secrets.stores ?? []) as object[]), store],
+            secrets: [...((secrets.secrets ?? []) as object[]), { name: "settings", store: "vault", remoteKey: "settings" }],
+        },
+    };
 }

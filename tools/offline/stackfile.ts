@@ -104,3 +104,19 @@ export function toProgramConfig(projectName: string, defaults: ConfigMap, config
     }
     return { project: projectName, values, secretKeys };
 }
+
+/** The project namespace's keys of a program config, JSON values parsed, for `parseConfig`. */
+export function projectValues(program: ProgramConfig): { values: Record<string, unknown>; secretKeys: Set<string> } {
+    const prefix = `${program.project}:`;
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(program.values)) {
+        if (k.startsWith(prefix)) {
+            try {
+                values[k.slice(prefix.length)] = JSON.parse(v);
+            } catch {
+                values[k.slice(prefix.length)] = v;
+            }
+        }
+    }
+    return { values, secretKeys: new Set(program.secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length))) };
+}
