@@ -44,7 +44,7 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-function main(): number {
+async function main(): Promise<number> {
     let args: Args;
     try {
         args = parseArgs(process.argv.slice(2));
@@ -56,7 +56,7 @@ function main(): number {
     let local: LocalEnvironment;
     const started = Date.now();
     try {
-        console.log("Starting the local control plane (etcd + kube-apiserver + kube-controller-manager on 127.0.0.1)…");
+        console.log("Starting the local platform (control plane, kwok nodes, External Secrets controller, kumo on 127.0.0.1)…");
         local = LocalEnvironment.start({ log, keepState: args.keep });
     } catch (e) {
         console.error(`local environment: ${(e as Error).message}`);
@@ -67,6 +67,8 @@ function main(): number {
     process.once("SIGTERM", stopOnSignal);
     try {
         console.log(`  kubeconfig ${local.kubeconfig}; backend ${local.env.PULUMI_BACKEND_URL}`);
+        const seeded = await local.prepareStores(args.stacks);
+        console.log(`  seeded ${seeded.length} secrets with fake values: ${seeded.join(", ")}${local.stores.vault ? "" : " (Vault is not built: AWS stores only)"}`);
         for (const stack of args.stacks) {
             const policyConfig = policyConfigFile(stack);
             console.log(`\n== pulumi up -s ${stack} (policy pack: ${path.relative(ROOT, policyConfig)})`);
@@ -79,12 +81,15 @@ function main(): number {
             console.log(`  ${stack}: ${out.environment} runs ${out.release?.version} (image ${out.image}), namespace ${out.namespace}, ` +
                 `release source: ${out.promotion?.source}${out.promotion?.upstreamStack ? ` (${out.promotion.upstreamStack})` : ""}`);
         }
+        waitForSecrets(local);
         console.log("\n== kubectl: what the API server holds");
         const kinds = "namespaces,resourcequotas,limitranges,networkpolicies,secretstores.external-secrets.io,externalsecrets.external-secrets.io,configmaps";
         console.log(local.kubectl(["get", kinds, "-A", "-l", "delivery.example.com/stack"]).stdout);
         console.log("== kubectl: the chart's objects (rendered by helm.v4.Chart, each applied by Pulumi) and their pods on the kwok nodes");
         console.log(local.kubectl(["get", "deployments,pods,services,horizontalpodautoscalers,poddisruptionbudgets,ingresses", "-A",
             "-l", "app.kubernetes.io/managed-by=Helm", "-o", "wide"]).stdout);
+        console.log("== kubectl: the Secrets the External Secrets controller wrote (names and key counts only)");
+        console.log(local.kubectl(["get", "secrets", "-A", "--field-selector", "type=Opaque"]).stdout);
         if (args.destroy) {
             for (const stack of [...args.stacks].reverse()) {
                 console.log(`\n== pulumi destroy -s ${stack}`);
@@ -109,9 +114,21 @@ function main(): number {
     }
 }
 
+/** Waits up to a minute for every ExternalSecret to be Ready (the listing shows those that are not). */
+function waitForSecrets(local: LocalEnvironment): void {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+        const items = local.kubectlJson(["get", "externalsecrets.external-secrets.io", "-A"]).items as { status?: { conditions?: { type: string; status: string }[] } }[];
+        if (items.every((e) => e.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"))) {
+            return;
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    }
+}
+
 /** The resource lines and summary of a `pulumi up`/`destroy` (its diagnostics stay in). */
 function summary(stdout: string): string {
     return stdout.split("\n").filter((l) => l.trim() !== "").map((l) => `    ${l}\n`).join("");
 }
 
-process.exitCode = main();
+main().then((code) => { process.exitCode = code; });
