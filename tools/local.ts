@@ -114,12 +114,20 @@ async function main(): Promise<number> {
     }
 }
 
-/** Waits up to a minute for every ExternalSecret to be Ready (the listing shows those that are not). */
+/**
+ * Waits up to a minute for every ExternalSecret to be Ready and every autoscaled Deployment to
+ * reach its autoscaler's minimum (the autoscaler raises a new Deployment to it within a sync
+ * period); the listing shows whatever is still not there.
+ */
 function waitForSecrets(local: LocalEnvironment): void {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
         const items = local.kubectlJson(["get", "externalsecrets.external-secrets.io", "-A"]).items as { status?: { conditions?: { type: string; status: string }[] } }[];
-        if (items.every((e) => e.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"))) {
+        const hpas = local.kubectlJson(["get", "horizontalpodautoscalers", "-A"]).items as { spec: { minReplicas?: number }; status?: { currentReplicas?: number } }[];
+        const deployments = local.kubectlJson(["get", "deployments", "-A"]).items as { spec: { replicas?: number }; status?: { readyReplicas?: number } }[];
+        if (items.every((e) => e.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")) &&
+            hpas.every((h) => (h.status?.currentReplicas ?? 0) >= (h.spec.minReplicas ?? 1)) &&
+            deployments.every((d) => (d.status?.readyReplicas ?? 0) === (d.spec.replicas ?? 1))) {
             return;
         }
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
