@@ -65,6 +65,7 @@ export = async () => {
         envFromSecrets: secrets.secretNames,
         labels,
         stackReferences: [...refs.keys()],
+        smoke: cfg.verification.smoke,
     }, { ...k8s, dependsOn: [namespace, secrets] });
 
     // What this stack advertises waits for the rollout: a release that failed never reaches its outputs.
@@ -72,7 +73,7 @@ export = async () => {
     return {
         [ENVIRONMENT_OUTPUT]: cfg.environment,
         [RELEASE_OUTPUT]: whenReady(release),
-        promotion: whenReady(pulumi.all([record, app.configHash]).apply(([r, configHash]) => ({ ...r, configHash }))),
+        promotion: whenReady(app.record),
         image: whenReady(app.image),
         namespace: namespace.name,
         secretStores: secrets.storeNames,

@@ -165,6 +165,41 @@ export interface PromotionConfig {
     readonly soakSeconds: number;
 }
 
+/**
+ * The in-cluster smoke check run after every rollout (a Kubernetes Job): the update fails, and the
+ * stack's outputs never advertise the release, unless it exits 0.
+ */
+export interface SmokeConfig {
+    /** An image with `sh` and `curl` (or one that implements its own check with `command`). */
+    readonly image: string;
+    /** The Service the check calls. @default the app's name (the bundled chart's Service) */
+    readonly service: string;
+    /** The Service port. @default 80 (the bundled chart's Service) */
+    readonly port: number;
+    /** @default "/" */
+    readonly path: string;
+    /** The HTTP status the check expects. @default 200 */
+    readonly expectStatus: number;
+    /** How long the Job may run before it fails, in seconds. @default 300 */
+    readonly timeoutSeconds: number;
+    /** The image's own check; it gets SMOKE_URL, SMOKE_EXPECT_STATUS and SMOKE_VERSION. @default a curl of SMOKE_URL */
+    readonly command?: readonly string[];
+}
+
+export interface VerificationConfig {
+    /** Absent: the rollout's readiness is the only verification. */
+    readonly smoke?: SmokeConfig;
+}
+
+export const OVERRIDABLE_GATES = ["soak", "freeze"] as const;
+export type OverridableGate = typeof OVERRIDABLE_GATES[number];
+
+/** The emergency override of soak or freeze windows (never of policy): recorded and reported by the pack. */
+export interface GateOverride {
+    readonly gates: readonly OverridableGate[];
+    readonly reason: string;
+}
+
 /** A window in which this stack's release does not change (a pin, the emergency path, still may). */
 export interface FreezeWindow {
     readonly from: string;
@@ -187,6 +222,8 @@ export interface StackConfig {
     readonly promotion: PromotionConfig;
     readonly pin?: PinConfig;
     readonly freeze: readonly FreezeWindow[];
+    readonly verification: VerificationConfig;
+    readonly override?: GateOverride;
     readonly secrets: SecretsConfig;
     /** The secret kubeconfig of an existing cluster (`delivery:kubeconfig`), if given. */
     readonly kubeconfig?: string;

@@ -6,7 +6,7 @@
 import { Environment, RANK, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
 import {
     AppConfig, CLUSTER_PROVIDERS, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
-    FreezeWindow, PromotionConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
+    FreezeWindow, GateOverride, OVERRIDABLE_GATES, OverridableGate, PromotionConfig, SmokeConfig, VerificationConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
 } from "./model";
 import { ConfigReader, ConfigValidationError, show } from "./reader";
 import { readSecrets } from "./secrets";
@@ -28,7 +28,7 @@ export const DEFAULT_INGRESS_NAMESPACE = "ingress-nginx";
 export const DEFAULT_HELM_TIMEOUT_SECONDS = 600;
 /** Keys of the project namespace this program reads; anything else is a typo. */
 export const KNOWN_KEYS = [
-    "environment", "cluster", "app", "namespace", "chart", "values", "valuesFiles", "helm", "release", "promotion", "pin", "freeze", "secrets",
+    "environment", "cluster", "app", "namespace", "chart", "values", "valuesFiles", "helm", "release", "promotion", "pin", "freeze", "verification", "override", "secrets",
     "kubeconfig", "ibmApiKey", "vaultToken",
 ] as const;
 /** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
@@ -90,6 +90,8 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const promotion = readPromotion(er, v.promotion, environment, raw.project);
     const pin = readPin(er, v.pin, environment);
     const freeze = readFreeze(r, v.freeze);
+    const verification = readVerification(r, v.verification, app, helm);
+    const override = readOverride(r, v.override);
     const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
     checkConsistency(r, app, cluster, namespace, environment, short, raw.stack);
     checkValues(r, { chart, app, environment, ...values }, release, root);
@@ -104,7 +106,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     }
     const text = (x: unknown) => (typeof x === "string" ? x : undefined);
     return {
-        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, secrets,
+        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, verification, override, secrets,
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
 }
@@ -409,11 +411,20 @@ function readDuration(r: ConfigReader, key: string, value: unknown): number {
     if (value === undefined || value === null || value === "") {
         return 0;
     }
+    const seconds = parseDuration(value);
+    if (seconds === undefined) {
+        r.issue(key, `must be a duration such as 30m, 2h or 1d; got ${show(value)}`, `"2h"`);
+        return 0;
+    }
+    return seconds;
+}
+
+/** `90s`, `30m`, `2h`, `1d`, `1h30m` in seconds; undefined when it is not such a duration. */
+export function parseDuration(value: unknown): number | undefined {
     const text = typeof value === "string" ? value.trim() : "";
     const parts = /^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/.exec(text);
     if (!parts || text === "") {
-        r.issue(key, `must be a duration such as 30m, 2h or 1d; got ${show(value)}`, `"2h"`);
-        return 0;
+        return undefined;
     }
     const unit: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
     return parts.slice(1).filter(Boolean).reduce((acc, p) => acc + Number(p!.slice(0, -1)) * unit[p!.slice(-1)], 0);
@@ -441,6 +452,67 @@ function readFreeze(r: ConfigReader, value: unknown): FreezeWindow[] {
         }
         return { from, to, reason };
     });
+}
+
+const SMOKE_EXAMPLE = "{ smoke: { image: ghcr.io/acme/smoke-check:1.4.0, path: /healthz } }";
+const URL_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/?-]*$/;
+
+function readVerification(r: ConfigReader, value: unknown, app: AppConfig, helm: HelmConfig): VerificationConfig {
+    const o = r.object("verification", value, SMOKE_EXAMPLE);
+    r.unknownKeys("verification", o, ["smoke"]);
+    if (o.smoke === undefined || o.smoke === null) {
+        return {};
+    }
+    const s = r.object("verification.smoke", o.smoke, "{ image: ghcr.io/acme/smoke-check:1.4.0, path: /healthz, expectStatus: 200, timeout: 5m }");
+    r.unknownKeys("verification.smoke", s, ["enabled", "image", "service", "port", "path", "expectStatus", "timeout", "command"]);
+    if (!r.boolean("verification.smoke.enabled", s.enabled, { default: true, example: "false" })) {
+        return {};
+    }
+    const image = r.string("verification.smoke.image", s.image, {
+        pattern: /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+        what: "an image reference (registry/name:tag or @sha256 digest)", example: "ghcr.io/acme/smoke-check:1.4.0",
+    });
+    if (!helm.wait) {
+        r.issue("verification.smoke", "needs helm.wait: true: a smoke check of a rollout nobody waited for would test the previous release's pods", "helm: { wait: true }");
+    }
+    const timeout = s.timeout === undefined ? 300 : readDuration(r, "verification.smoke.timeout", s.timeout);
+    if (s.timeout !== undefined && timeout > 0 && (timeout < 10 || timeout > 3600)) {
+        r.issue("verification.smoke.timeout", `must be between 10s and 1h; got ${show(s.timeout)}`, `"5m"`);
+    }
+    const command = s.command === undefined ? undefined : r.stringList("verification.smoke.command", s.command, { example: `["/check", "--url", "$(SMOKE_URL)"]` });
+    if (command !== undefined && command.length === 0) {
+        r.issue("verification.smoke.command", "is empty: leave it out for the default curl check, or give the image's check", `["/check", "--url", "$(SMOKE_URL)"]`);
+    }
+    const smoke: SmokeConfig = {
+        image,
+        service: r.string("verification.smoke.service", s.service, { default: app.name, pattern: DNS_LABEL, what: "a Service name (DNS label)", example: app.name }),
+        port: r.integer("verification.smoke.port", s.port, { default: 80, min: 1, max: 65535, example: "80" }),
+        path: r.string("verification.smoke.path", s.path, { default: "/", pattern: URL_PATH, what: "a URL path starting with /", example: "/healthz" }),
+        expectStatus: r.integer("verification.smoke.expectStatus", s.expectStatus, { default: 200, min: 100, max: 599, example: "200" }),
+        timeoutSeconds: timeout > 0 ? timeout : 300,
+        ...(command !== undefined ? { command } : {}),
+    };
+    return { smoke };
+}
+
+function readOverride(r: ConfigReader, value: unknown): GateOverride | undefined {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    const example = `{ gates: [soak], reason: "INC-2300: checkout hotfix cannot wait for the soak" }`;
+    const o = r.object("override", value, example);
+    r.unknownKeys("override", o, ["gates", "reason"]);
+    const gates = r.stringList("override.gates", o.gates, { example: "[soak, freeze]" });
+    gates.forEach((g, i) => {
+        if (!(OVERRIDABLE_GATES as readonly string[]).includes(g)) {
+            r.issue(`override.gates[${i}]`, `must be one of ${OVERRIDABLE_GATES.join(", ")}; got ${show(g)} (policy is never overridden)`, "soak");
+        }
+    });
+    if (gates.length === 0) {
+        r.issue("override.gates", "is empty: name the gates to override (soak, freeze), or remove override", "[soak]");
+    }
+    const reason = r.string("override.reason", o.reason, { pattern: /\S.{8,}/, what: "a reason of at least 10 characters (incident or ticket)", example: `"INC-2300: checkout hotfix cannot wait for the soak"` });
+    return { gates: gates.filter((g): g is OverridableGate => (OVERRIDABLE_GATES as readonly string[]).includes(g)), reason };
 }
 
 function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig | undefined {

@@ -31,6 +31,7 @@ import { secretstoreWorkloadIdentity } from "./policies/secretstore-workload-ide
 import { servicePublicExposure } from "./policies/service-public-exposure";
 import { stackPolicyConfigEnvironment } from "./policies/stack-policy-config-environment";
 import { stackEmergencyPin } from "./policies/stack-emergency-pin";
+import { stackGateOverride } from "./policies/stack-gate-override";
 import { stackPromotionFromStaging } from "./policies/stack-promotion-from-staging";
 import { stackreferencePromotionSource } from "./policies/stackreference-promotion-source";
 import { workloadDisruptionBudget } from "./policies/workload-disruption-budget";
@@ -113,6 +114,7 @@ export const policies: readonly DeliveryPolicy[] = [
     stackreferencePromotionSource,
     stackPromotionFromStaging,
     stackEmergencyPin,
+    stackGateOverride,
     stackPolicyConfigEnvironment,
 ];
 

@@ -11,7 +11,7 @@ import * as path from "path";
 import { Evaluation } from "../tools/offline/evaluate";
 import { PolicyCheckResult, checkPolicies, mandatoryViolations, policyConfigFile } from "../tools/offline/policy-check";
 import { ConfigMap } from "../tools/offline/stackfile";
-import { asUpstream, ofType, rejects, runChain } from "./harness";
+import { asUpstream, ofType, rejects, runChain, soakedFor } from "./harness";
 
 const DEV = "organization/delivery/dev";
 const STAGING = "organization/delivery/staging";
@@ -39,7 +39,7 @@ const SPARK_CHART = {
 /** dev → staging → prod, each with its overrides, upstream first. */
 async function chain(overrides: Record<"dev" | "staging" | "prod", ConfigMap[]>): Promise<Record<"dev" | "staging" | "prod", Evaluation>> {
     const dev = (await runChain("dev", overrides.dev)).target;
-    const staging = (await runChain("staging", overrides.staging, { [DEV]: asUpstream(dev) })).target;
+    const staging = (await soakedFor("prod", () => runChain("staging", overrides.staging, { [DEV]: asUpstream(dev) }))).target;
     const prod = (await runChain("prod", overrides.prod, { [STAGING]: asUpstream(staging) })).target;
     return { dev, staging, prod };
 }

@@ -126,6 +126,34 @@ describe("configuration", () => {
             assert.match(e.message, /delivery:promotion\.from: promotes production from a development stack \(organization\/delivery\/dev\); only staging → production is allowed/);
         });
 
+        it("reads the smoke check with its defaults, and reports every bad field of it at once", () => {
+            const smoke = parse("prod").verification.smoke!;
+            assert.deepEqual(smoke, { image: "ghcr.io/acme/smoke-check:1.4.0", service: "storefront", port: 80, path: "/healthz", expectStatus: 200, timeoutSeconds: 300 });
+            assert.equal(parse("prod", [cfg("verification", { smoke: { enabled: false } })]).verification.smoke, undefined);
+            const e = rejected("prod", [cfg("verification", { smoke: { image: "Not An Image", path: "healthz", expectStatus: 42, timeout: "3s", retries: 2 } })]);
+            assert.equal(e.issues.length, 5, e.message);
+            assert.match(e.message, /delivery:verification\.smoke\.image: must be an image reference/);
+            assert.match(e.message, /delivery:verification\.smoke\.path: must be a URL path starting with \//);
+            assert.match(e.message, /delivery:verification\.smoke\.expectStatus: must be .*100/);
+            assert.match(e.message, /delivery:verification\.smoke\.timeout: must be between 10s and 1h; got "3s"/);
+            assert.match(e.message, /delivery:verification\.smoke\.retries/);
+        });
+
+        it("refuses a smoke check when nothing waits for the rollout", () => {
+            const e = rejected("staging", [cfg("helm", { wait: false })]);
+            assert.match(e.message, /delivery:verification\.smoke: needs helm\.wait: true/);
+        });
+
+        it("reads an override of soak or freeze only with a reason, and never of policy", () => {
+            assert.deepEqual(parse("prod", [cfg("override", { gates: ["soak"], reason: "INC-2300: checkout hotfix" })]).override,
+                { gates: ["soak"], reason: "INC-2300: checkout hotfix" });
+            const e = rejected("prod", [cfg("override", { gates: ["soak", "policy"], reason: "now" })]);
+            assert.equal(e.issues.length, 2, e.message);
+            assert.match(e.message, /delivery:override\.gates\[1\]: must be one of soak, freeze; got "policy" \(policy is never overridden\)/);
+            assert.match(e.message, /delivery:override\.reason: must be a reason of at least 10 characters/);
+            assert.match(rejected("prod", [cfg("override", { gates: [], reason: "INC-2300: checkout hotfix" })]).message, /delivery:override\.gates: is empty/);
+        });
+
         it("requires a reason for a pin", () => {
             const e = rejected("prod", [cfg("pin", { version: "1.8.2" })]);
             assert.match(e.message, /delivery:pin\.reason: is required but not set/);

@@ -3,7 +3,8 @@
  * with its real Pulumi.<stack>.yaml plus overrides, then query what it registered.
  */
 import { strict as assert } from "assert";
-import { ChainResult, evaluateChain } from "../tools/offline/chain";
+import { ChainResult, earlier, evaluateChain, soakOf } from "../tools/offline/chain";
+import { readProject } from "../tools/offline/stackfile";
 import { Evaluation, RegisteredResource, stackConfig } from "../tools/offline/evaluate";
 import { ConfigMap } from "../tools/offline/stackfile";
 import { UpstreamOutputs } from "../tools/offline/mocks";
@@ -17,6 +18,15 @@ export async function runStack(stack: string, ...overrides: ConfigMap[]): Promis
 
 export async function runChain(stack: string, overrides: ConfigMap[] = [], upstream: UpstreamOutputs = {}): Promise<ChainResult> {
     return evaluateChain(stack, stackConfig(stack, ...overrides), upstream);
+}
+
+/**
+ * Runs `f` (an upstream's evaluation) as long ago as `downstream`'s shipped soak asks, a minute
+ * more: the release it records may then move to `downstream` (shipped prod soaks 2h).
+ */
+export async function soakedFor<T>(downstream: string, f: () => Promise<T>): Promise<T> {
+    const soak = soakOf(stackConfig(downstream), readProject().name);
+    return earlier(soak > 0 ? soak + 60 : 0, f);
 }
 
 export function ofType(ev: Evaluation, type: string): RegisteredResource[] {

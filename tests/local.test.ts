@@ -72,6 +72,16 @@ describe("local environment overlay", () => {
         });
     }
 
+    it("turns the soak off (a rehearsal cannot wait hours between two stacks) and changes no other promotion setting", () => {
+        const shipped = readConfigFile(stackFile("prod"));
+        const local = localConfig("prod", shipped, kubeconfig);
+        assert.equal((shipped["delivery:promotion"] as { soak: string }).soak, "2h");
+        assert.deepEqual(local["delivery:promotion"], { ...(shipped["delivery:promotion"] as object), soak: "0s" });
+        assert.deepEqual([local["delivery:verification"], local["delivery:freeze"], local["delivery:pin"]],
+            [shipped["delivery:verification"], shipped["delivery:freeze"], shipped["delivery:pin"]]);
+        assert.deepEqual(localConfig("staging", readConfigFile(stackFile("staging")), kubeconfig)["delivery:promotion"], readConfigFile(stackFile("staging"))["delivery:promotion"]);
+    });
+
     it("names an existing identity for Azure and GCP stores and refuses a Vault store with the stack named", () => {
         const shipped = readConfigFile(stackFile("dev"));
         const withStores = (...stores: object[]) => ({ ...shipped, ...cfg("secrets", { stores }) });

@@ -118,7 +118,7 @@ describe("shipped stacks", () => {
             assert.deepEqual(data, {
                 environment: "production", version: "1.8.3", image: "ghcr.io/acme/storefront:1.8.3", chart: "app-0.3.2",
                 chartSource: BUNDLED_CHART.chartSource, chartDigest: BUNDLED_CHART.chartDigest, source: "upstream", upstreamStack: "organization/delivery/staging", pinned: "false", pinReason: "", emergency: "false",
-                stackReferences: "organization/delivery/prod,organization/delivery/staging",
+                override: "", stackReferences: "organization/delivery/prod,organization/delivery/staging",
                 valueHints: "{}", // the bundled chart takes the typed keys; nothing comes from delivery:values
             });
         });

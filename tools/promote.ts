@@ -125,7 +125,7 @@ export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles">, rea
         stack: args.to, environment: cfg.environment, from, soakSeconds: cfg.promotion.soakSeconds, freeze: cfg.freeze,
         pinnedTo: cfg.pin?.version, chart,
         upstreamEnvironment: upstream.environment, upstream: upstream.promotion as RecordView | undefined, current: current.promotion as RecordView | undefined,
-        now: now(),
+        now: now(), override: cfg.override,
     });
     const history = ((current.promotion as RecordView | undefined)?.history ?? []).map((h) => ({ version: h.version, promotedAt: (h as { promotedAt?: string }).promotedAt }));
     return { to: args.to, from, result, history };

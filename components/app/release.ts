@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import * as path from "path";
 import { Environment } from "../../config/environment";
-import { AppConfig, ChartConfig, HelmConfig, ValuesConfig } from "../../config/model";
+import { AppConfig, ChartConfig, HelmConfig, SmokeConfig, ValuesConfig } from "../../config/model";
 import { composeLayers, readChartDir, stackLayers } from "../../config/values";
 import { PromotionRecord, ReleaseRecord, imageRef } from "../promotion";
+import { smokeDescription, smokeJob, smokeServiceAccount } from "./smoke";
 
 export interface AppReleaseArgs {
     readonly app: AppConfig;
@@ -26,6 +27,8 @@ export interface AppReleaseArgs {
      * engine never shows read resources to policies, so the record is how the policy pack sees them.
      */
     readonly stackReferences?: readonly string[];
+    /** The smoke check run in the cluster after the rollout (delivery:verification.smoke). */
+    readonly smoke?: SmokeConfig;
 }
 
 /** The chart argument of `helm.v4.Chart` (a relative path, a repository chart name, an oci:// reference). */
@@ -115,6 +118,10 @@ export class AppRelease extends pulumi.ComponentResource {
     readonly ready: pulumi.Output<boolean>;
     /** `sha256:` of the chart, version and values the chart renders from: what exactly was deployed. */
     readonly configHash: pulumi.Output<string>;
+    /** The smoke check's Job, when the stack has one. */
+    readonly smokeJob?: k8s.batch.v1.Job;
+    /** The promotion record as deployed: config hash and this update's verification (rollout, smoke check). */
+    readonly record: pulumi.Output<PromotionRecord>;
 
     constructor(name: string, args: AppReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("delivery:app:AppRelease", name, {}, opts);
@@ -142,9 +149,42 @@ export class AppRelease extends pulumi.ComponentResource {
             })],
         });
 
-        this.ready = this.chart.resources.apply(() => true);
         this.configHash = pulumi.all([values, args.release]).apply(([v, r]) => `sha256:${crypto.createHash("sha256")
             .update(JSON.stringify([r.chart, r.chartVersion, r.chartDigest ?? "", canonical(v)])).digest("hex")}`);
+
+        // The smoke check runs once every rendered object is ready, and again whenever what was
+        // deployed changes; the update fails when it does.
+        let verified: pulumi.Output<unknown> = pulumi.output(true);
+        const smoke = args.smoke;
+        if (smoke) {
+            const job = pulumi.all([args.namespace, args.release, this.configHash]).apply(([namespace, r, configHash]) =>
+                smokeJob({ app: a.name, namespace, version: r.version, configHash, labels: args.labels, smoke }));
+            const sa = pulumi.output(args.namespace).apply((namespace) => smokeServiceAccount({ app: a.name, namespace, labels: args.labels }));
+            const account = new k8s.core.v1.ServiceAccount(`${name}-smoke`, {
+                metadata: sa.apply((x) => x.metadata),
+                automountServiceAccountToken: false,
+            }, { parent: this });
+            this.smokeJob = new k8s.batch.v1.Job(`${name}-smoke`, {
+                metadata: job.apply((j) => j.metadata),
+                spec: job.apply((j) => j.spec),
+            }, {
+                parent: this,
+                dependsOn: pulumi.all([this.chart.resources]).apply(([rs]) => [...((rs ?? []) as pulumi.Resource[]), account]),
+                // A Job's template is immutable: a new check is a new Job of the same name.
+                deleteBeforeReplace: true,
+                replaceOnChanges: ["spec"],
+                customTimeouts: { create: `${smoke.timeoutSeconds + 60}s`, update: `${smoke.timeoutSeconds + 60}s` },
+            });
+            // Resolves only once the Job completed (the provider waits for it; a failed Job fails the update).
+            verified = this.smokeJob.status;
+        }
+        this.ready = pulumi.all([this.chart.resources, verified]).apply(() => true);
+        // Known at preview (the policy pack reads it); the in-cluster copy is written after the checks.
+        this.record = pulumi.all([args.record, this.configHash, args.namespace]).apply(([r, configHash, namespace]) => ({
+            ...r,
+            configHash,
+            verification: smoke ? { ...r.verification, checked: [...r.verification.checked, smokeDescription(smoke, namespace)] } : r.verification,
+        }));
 
         new k8s.core.v1.ConfigMap(`${name}-record`, {
             metadata: {
@@ -152,7 +192,7 @@ export class AppRelease extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 labels: { ...args.labels, "delivery.example.com/record": "promotion" },
             },
-            data: pulumi.all([args.record, this.configHash]).apply(([r, configHash]) => ({
+            data: this.record.apply((r) => ({
                 environment: r.environment,
                 version: r.release.version,
                 image: imageRef(a.image, r.release),
@@ -171,10 +211,11 @@ export class AppRelease extends pulumi.ComponentResource {
                 history: JSON.stringify(r.history),
                 stackReferences: [...(args.stackReferences ?? [])].sort().join(","),
                 valueHints: JSON.stringify(numericValues(stackOwnValues(args))),
-                configHash,
+                configHash: r.configHash ?? "",
+                override: r.override ? JSON.stringify(r.override) : "",
             })),
             // Written only once every rendered object is ready: the cluster never advertises a release that failed.
-        }, { parent: this, dependsOn: [this.chart] });
+        }, { parent: this, dependsOn: this.smokeJob ? [this.chart, this.smokeJob] : [this.chart] });
 
         this.registerOutputs({ image: this.image });
     }

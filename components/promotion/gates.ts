@@ -4,7 +4,7 @@
  * the same gates on the stacks' real outputs before running anything. Pure: no Pulumi runtime.
  */
 import { Environment, UPSTREAM } from "../../config/environment";
-import { FreezeWindow } from "../../config/model";
+import { FreezeWindow, GateOverride } from "../../config/model";
 
 /** The parts of a promotion record the gates read (any stack's `promotion` output). */
 export interface RecordView {
@@ -36,6 +36,8 @@ export interface GateInput {
     readonly upstream: RecordView | undefined;
     readonly current: RecordView | undefined;
     readonly now: Date;
+    /** `delivery:override` of the target stack: the gates it opens, recorded with its reason. */
+    readonly override?: GateOverride;
 }
 
 export interface GateResult {
@@ -92,12 +94,14 @@ export function promotionGates(i: GateInput): GateResult {
     gates.push(upChart === undefined || upChart === i.chart
         ? { name: "chart", ok: upChart !== undefined, detail: upChart === undefined ? `${i.from} has no release` : `both run chart ${i.chart}` }
         : { name: "chart", ok: false, detail: `${i.from} runs chart ${upChart}, ${i.stack} deploys ${i.chart}` });
+    const over = (g: "soak" | "freeze") => i.override?.gates.includes(g) === true;
+    const overDetail = (g: string) => `overridden (${g}) with delivery:override: ${i.override?.reason ?? ""}`;
     const verified = i.upstream?.verification?.status === "passed";
-    gates.push({ name: "verified", ok: verified || i.soakSeconds === 0, detail: verified ? `${i.from} verified ${candidate} at ${i.upstream?.verification?.at}` : `${i.from}'s release is ${i.upstream?.verification?.status ?? "unverified"}${i.soakSeconds === 0 ? " (no soak required)" : ""}` });
+    gates.push({ name: "verified", ok: verified || i.soakSeconds === 0 || over("soak"), detail: verified ? `${i.from} verified ${candidate} at ${i.upstream?.verification?.at}` : `${i.from}'s release is ${i.upstream?.verification?.status ?? "unverified"}${i.soakSeconds === 0 ? " (no soak required)" : ""}` });
     const soak = upToDate ? undefined : soakProblem(i.upstream, i.soakSeconds, i.now, i.from);
-    gates.push({ name: "soak", ok: soak === undefined, detail: soak ?? (i.soakSeconds > 0 ? `soaked at least ${formatDuration(i.soakSeconds)}` : "no soak required") });
+    gates.push({ name: "soak", ok: soak === undefined || over("soak"), detail: soak && over("soak") ? overDetail("soak") : soak ?? (i.soakSeconds > 0 ? `soaked at least ${formatDuration(i.soakSeconds)}` : "no soak required") });
     const w = upToDate ? undefined : activeFreeze(i.freeze, i.now);
-    gates.push({ name: "freeze", ok: w === undefined, detail: w ? `frozen until ${w.to} (${w.reason})` : "no freeze window now" });
+    gates.push({ name: "freeze", ok: w === undefined || over("freeze"), detail: w ? `frozen until ${w.to} (${w.reason})${over("freeze") ? `; ${overDetail("freeze")}` : ""}` : "no freeze window now" });
     gates.push({ name: "pin", ok: i.pinnedTo === undefined, detail: i.pinnedTo === undefined ? "not pinned" : `pinned to ${i.pinnedTo}: remove delivery:pin to follow ${i.from}` });
     return { candidate, current, upToDate, gates, ok: gates.every((g) => g.ok) };
 }

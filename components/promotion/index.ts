@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { Environment, UPSTREAM, SHORT_NAMES } from "../../config/environment";
-import { ChartConfig, StackConfig } from "../../config/model";
+import { ChartConfig, GateOverride, StackConfig } from "../../config/model";
 import { directoryDigest } from "./digest";
 import { activeFreeze, soakProblem } from "./gates";
 
@@ -30,7 +30,11 @@ export interface ReleaseRecord {
     readonly chartDigest?: string;
 }
 
-export type ReleaseSource = "config" | "upstream" | "pin";
+/**
+ * `config`: development's own release; `upstream`: promoted; `rollback`: pinned to a release this
+ * stack has run (its current one or one in its history); `pin`: pinned to one it never ran.
+ */
+export type ReleaseSource = "config" | "upstream" | "pin" | "rollback";
 
 /** What this stack checked about the release it runs, inside the update that deployed it. */
 export interface Verification {
@@ -73,6 +77,8 @@ export interface PromotionRecord {
     readonly history: readonly HistoryEntry[];
     /** `sha256:` of the chart and the values it rendered from (added where the release is deployed). */
     readonly configHash?: string;
+    /** The emergency override of soak or freeze this update ran with (`delivery:override`). */
+    readonly override?: GateOverride;
 }
 
 export const HISTORY_SIZE = 10;
@@ -100,6 +106,14 @@ function identity(r: ReleaseRecord, source: ReleaseSource, pinReason: string): s
 function isRecord(v: unknown): v is PromotionRecord {
     const r = v as Partial<PromotionRecord> | undefined;
     return typeof r === "object" && r !== null && typeof r.source === "string" && typeof r.release === "object" && r.release !== null;
+}
+
+/** The stack ran this release (its current record or one in its history). */
+function ranBefore(prev: unknown, r: ReleaseRecord): boolean {
+    if (!isRecord(prev)) {
+        return false;
+    }
+    return prev.release.version === r.version || (prev.history ?? []).some((h) => h.version === r.version);
 }
 
 function historyEntry(r: PromotionRecord, image: string): HistoryEntry {
@@ -189,22 +203,30 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
     const previous = self.getOutput(PROMOTION_OUTPUT);
     const stackName = `stack "${cfg.stack}"`;
 
-    /** A change of release during a freeze is refused; a pin (the emergency path) is not. */
-    const checkFreeze = (prev: unknown, release: ReleaseRecord, source: ReleaseSource) => {
+    const overridden = (gate: "soak" | "freeze") => cfg.override?.gates.includes(gate) === true;
+    /**
+     * A change of release during a freeze is refused unless it is a rollback (to a release this
+     * stack ran) or the stack carries an override of the freeze with its reason.
+     */
+    const checkFreeze = (prev: unknown, release: ReleaseRecord, source: ReleaseSource, pinReason: string) => {
         const w = activeFreeze(cfg.freeze, now());
         const p = isRecord(prev) ? prev : undefined;
-        if (w && source !== "pin" && (!p || identity(p.release, p.source, p.pinReason) !== identity(release, source, ""))) {
+        const changes = !p || identity(p.release, p.source, p.pinReason) !== identity(release, source, pinReason);
+        if (w && changes && source !== "rollback" && !overridden("freeze")) {
             throw new pulumi.RunError(
                 `${stackName} is frozen until ${w.to} (${cfg.project}:freeze: ${w.reason}); its release would change to ${release.version}. ` +
-                `Wait for the window to end, or hold a release with ${cfg.project}:pin (version and reason).`);
+                `Wait for the window to end, roll back to a release the stack ran with ${cfg.project}:pin (version and reason), ` +
+                `or override the freeze with ${cfg.project}:override ({ gates: [freeze], reason }).`);
         }
     };
-    const build = (source: ReleaseSource, release: pulumi.Input<ReleaseRecord>, upstreamStack = "", pinReason = "", upstreamRecord?: PromotionRecord["upstreamRecord"]) =>
+    const build = (source: ReleaseSource | "pinned", release: pulumi.Input<ReleaseRecord>, upstreamStack = "", pinReason = "", upstreamRecord?: PromotionRecord["upstreamRecord"]) =>
         pulumi.all([pulumi.output(release), previous]).apply(([r, prev]) => {
-            checkFreeze(prev, r, source);
+            // A pin to a release this stack ran is a rollback; to one it never ran, a pin.
+            const s: ReleaseSource = source === "pinned" ? (ranBefore(prev, r) ? "rollback" : "pin") : source;
+            checkFreeze(prev, r, s, pinReason);
             return nextRecord(prev, {
-                environment: env, source, upstreamStack, pinned: source === "pin", pinReason, emergency: source === "pin" && cfg.pin?.emergency === true,
-                release: r, ...(upstreamRecord ? { upstreamRecord } : {}),
+                environment: env, source: s, upstreamStack, pinned: source === "pinned", pinReason, emergency: source === "pinned" && cfg.pin?.emergency === true,
+                release: r, ...(upstreamRecord ? { upstreamRecord } : {}), ...(cfg.override ? { override: { gates: [...cfg.override.gates], reason: cfg.override.reason } } : {}),
             }, cfg.app.image, cfg.helm.wait);
         });
 
@@ -214,7 +236,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
             version: p.version, imageTag: p.imageTag, imageDigest: p.imageDigest ?? "", ...chartFields(chart, p.chartVersion),
         };
         if (env !== "production" || p.emergency || !cfg.promotion.from) {
-            const record = build("pin", release, cfg.promotion.from ?? "", p.reason);
+            const record = build("pinned", release, cfg.promotion.from ?? "", p.reason);
             return { release: record.apply((r) => r.release), record };
         }
         // In production a pin must name a release the upstream ran (now or in its history).
@@ -229,7 +251,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
             }
             return release;
         });
-        const record = build("pin", checked, from, p.reason);
+        const record = build("pinned", checked, from, p.reason);
         return { release: record.apply((r) => r.release), record };
     }
     if (env === "development") {
@@ -272,7 +294,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
         }
         const p = isRecord(prev) ? prev : undefined;
         const moving = !p || p.release.version !== upRelease.version || p.release.imageDigest !== upRelease.imageDigest || p.release.imageTag !== upRelease.imageTag;
-        const soak = moving ? soakProblem(isRecord(upRecord) ? upRecord : undefined, cfg.promotion.soakSeconds, now(), from) : undefined;
+        const soak = moving && !overridden("soak") ? soakProblem(isRecord(upRecord) ? upRecord : undefined, cfg.promotion.soakSeconds, now(), from) : undefined;
         if (soak) {
             throw new pulumi.RunError(`${where}: ${soak} (${cfg.project}:promotion.soak).`);
         }

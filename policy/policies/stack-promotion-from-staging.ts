@@ -57,7 +57,8 @@ export const stackPromotionFromStaging = stackPolicy<Params>({
                             "promote through the promotion component, which reads the upstream stack's release output");
                     }
                     break;
-                case "pin": {
+                case "pin":
+                case "rollback": {
                     const reason = field(rec, "pinReason").trim();
                     if (reason.length < config.minPinReasonLength) {
                         report(`${what} pins production ${reason === "" ? "without a reason" : `with the reason ${JSON.stringify(reason)}, shorter than ${config.minPinReasonLength} characters`}`, rec,
@@ -69,7 +70,7 @@ export const stackPromotionFromStaging = stackPolicy<Params>({
                     report(`${what} says production's release was set in its own config instead of promoted from staging`, rec);
                     break;
                 default:
-                    report(`${what} has source ${JSON.stringify(source)}, not upstream or pin`, rec);
+                    report(`${what} has source ${JSON.stringify(source)}, not upstream, pin or rollback`, rec);
             }
         }
     },

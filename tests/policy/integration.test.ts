@@ -11,7 +11,7 @@ import { Evaluation } from "../../tools/offline/evaluate";
 import { PolicyCheckResult, checkPolicies, mandatoryViolations, policyConfigFile } from "../../tools/offline/policy-check";
 import { readConfigFile } from "../../tools/offline/stackfile";
 import { exitCode, main } from "../../tools/plan";
-import { asUpstream, rejects, runChain } from "../harness";
+import { asUpstream, rejects, runChain, soakedFor } from "../harness";
 
 const DEV = "organization/delivery/dev";
 const STAGING = "organization/delivery/staging";
@@ -107,7 +107,7 @@ describe("policy pack on the program (mock runtime)", () => {
 
     before(async () => {
         shipped.dev = (await runChain("dev")).target;
-        shipped.staging = (await runChain("staging", [], { [DEV]: asUpstream(shipped.dev) })).target;
+        shipped.staging = (await soakedFor("prod", () => runChain("staging", [], { [DEV]: asUpstream(shipped.dev) }))).target;
         upstream = { [DEV]: asUpstream(shipped.dev), [STAGING]: asUpstream(shipped.staging) };
         shipped.prod = (await runChain("prod", [], upstream)).target;
     });

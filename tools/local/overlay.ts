@@ -14,7 +14,11 @@
  *  - Vault (when built): a second store is added to each stack in the existing-role mode, its
  *    Vault side set up the way a Vault team would (tools/local/stores.ts), so that Vault itself
  *    refuses one environment's identity another environment's path;
- *  - nothing else. App, namespace, release, rollout, promotion and pin settings are the shipped ones.
+ *  - the soak (`promotion.soak`, 2h on prod): off, since a rehearsal of the whole chain cannot wait
+ *    hours between two stacks; the end-to-end suite's soak case sets a short one of its own and
+ *    shows prod refusing, then taking, staging's release;
+ *  - nothing else. App, namespace, release, rollout, verification, freeze and pin settings are the
+ *    shipped ones.
  */
 import { Environment, SHORT_NAMES, environmentFromStackName } from "../../config/environment";
 import { ConfigMap, mergeConfig } from "../offline/stackfile";
@@ -61,6 +65,10 @@ export function localConfig(stack: string, shipped: ConfigMap, kubeconfigPath: s
         kubeconfigPath,
         ...(cluster.name !== undefined ? { name: cluster.name } : {}),
     };
+    const promotion = shipped[key("promotion")] as Record<string, unknown> | undefined;
+    if (promotion?.soak !== undefined) {
+        out[key("promotion")] = { ...promotion, soak: "0s" };
+    }
     if (shipped[key("secrets")] !== undefined) {
         out[key("secrets")] = {
             ...secrets,

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import { environmentFromAlias, environmentFromStackName, SHORT_NAMES, UPSTREAM } from "../../config/environment";
 import { Evaluation, ORGANIZATION, evaluateProgram } from "./evaluate";
 import { UpstreamOutputs } from "./mocks";
+import { parseDuration } from "../../config/parse";
 import { ConfigMap, readConfigFile, readProject, stackFile, mergeConfig } from "./stackfile";
 
 /** Stack reference names a stack's config points at (promotion source, shared cluster). */
@@ -46,9 +47,37 @@ export class UpstreamError extends Error {
     }
 }
 
+/** The soak a stack's config asks of its upstream (`promotion.soak`), in seconds. */
+export function soakOf(config: ConfigMap, project: string): number {
+    return parseDuration((config[`${project}:promotion`] as { soak?: unknown } | undefined)?.soak) ?? 0;
+}
+
+/** Runs `f` with the program's clock (DELIVERY_NOW) set back by `seconds`. */
+export async function earlier<T>(seconds: number, f: () => Promise<T>): Promise<T> {
+    if (seconds <= 0) {
+        return f();
+    }
+    const saved = process.env.DELIVERY_NOW;
+    const base = saved && !Number.isNaN(Date.parse(saved)) ? Date.parse(saved) : Date.now();
+    process.env.DELIVERY_NOW = new Date(base - seconds * 1000).toISOString();
+    try {
+        return await f();
+    } finally {
+        if (saved === undefined) {
+            delete process.env.DELIVERY_NOW;
+        } else {
+            process.env.DELIVERY_NOW = saved;
+        }
+    }
+}
+
 /**
  * Evaluates `stack` with `config`; every referenced stack with a stack file here is evaluated
- * first from its own file (`extraUpstream` adds or replaces upstream outputs by name).
+ * first from its own file (`extraUpstream` adds or replaces upstream outputs by name). An upstream
+ * evaluated from its file is taken to have run its release for exactly the soak the stack below
+ * asks (its clock set back by that soak, a minute more), so the plan shows the stack once its
+ * upstream's release may move; a real upstream's record is what `pulumi up` and
+ * `npm run promote` judge.
  */
 export async function evaluateChain(stack: string, config: ConfigMap, extraUpstream: UpstreamOutputs = {}): Promise<ChainResult> {
     const project = readProject().name;
@@ -56,6 +85,7 @@ export async function evaluateChain(stack: string, config: ConfigMap, extraUpstr
 
     async function upstreamFor(name: string, cfg: ConfigMap, seen: string[]): Promise<UpstreamOutputs> {
         const out: UpstreamOutputs = {};
+        const soak = soakOf(cfg, project);
         for (const ref of referencedStacks(name, cfg, project)) {
             if (extraUpstream[ref]) {
                 continue;
@@ -66,13 +96,13 @@ export async function evaluateChain(stack: string, config: ConfigMap, extraUpstr
             }
             if (!done[ref]) {
                 const refCfg = readConfigFile(stackFile(refStack));
-                const refUpstream = await upstreamFor(refStack, refCfg, [...seen, refStack]);
+                const refUpstream = await earlier(soak > 0 ? soak + 60 : 0, () => upstreamFor(refStack, refCfg, [...seen, refStack]));
                 // An upstream stack evaluated from the same file with the same inputs gives the same
                 // result, so it is evaluated once per process.
-                const key = JSON.stringify([refStack, refCfg, refUpstream]);
+                const key = JSON.stringify([refStack, refCfg, refUpstream, soak]);
                 if (!upstreamCache.has(key)) {
                     try {
-                        upstreamCache.set(key, await evaluateProgram({ stack: refStack, config: refCfg, upstream: refUpstream }));
+                        upstreamCache.set(key, await earlier(soak > 0 ? soak + 60 : 0, () => evaluateProgram({ stack: refStack, config: refCfg, upstream: refUpstream })));
                     } catch (e) {
                         throw new UpstreamError(ref, e);
                     }

@@ -33,6 +33,11 @@ export interface RegisteredResource {
     readonly display: Record<string, any>;
     /** An object a chart rendered (a child of a `helm.v4.Chart`), added by rendering the chart here. */
     readonly rendered?: boolean;
+    /** URNs this resource waits for (dependsOn and input dependencies). */
+    readonly dependencies?: readonly string[];
+    /** Resource options that decide how a change is applied. */
+    readonly deleteBeforeReplace?: boolean;
+    readonly replaceOnChanges?: readonly string[];
 }
 
 export interface Evaluation {
@@ -131,6 +136,11 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
                         provider: req.getProvider(),
                         inputs: plain(inputs),
                         display: redactForDisplay(redact(inputs), req.getType() === "kubernetes:core/v1:Secret" ? "Secret" : undefined),
+                        ...(method === "registerResource" ? {
+                            dependencies: req.getDependenciesList() as string[],
+                            deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                            replaceOnChanges: req.getReplaceonchangesList() as string[],
+                        } : {}),
                     });
                 }
                 callback(err, res);
