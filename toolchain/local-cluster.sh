@@ -4,7 +4,8 @@
 # toolchain/build.sh. With kwok, three fake Nodes (zones zone-a/b/c) run Pods:
 # kube-scheduler binds them, kwok plays their lifecycle from the Stages in
 # toolchain/kwok/stages.yaml (Ready, Jobs complete; an image whose tag ends in
-# -broken runs but never becomes Ready). No container runtime: nothing executes.
+# -broken runs but never becomes Ready; a Job pod labelled with a version ending
+# in -fail exits 1). No container runtime: nothing executes.
 # With the secrets pieces built: kumo (AWS Secrets Manager + STS), a Vault dev
 # server (TLS, Kubernetes auth) and the External Secrets Operator's controller,
 # run out of cluster against this API server. Their addresses are written to

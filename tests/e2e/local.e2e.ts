@@ -296,7 +296,7 @@ describe("the program on the real engine against a local control plane", functio
         const prod = local.outputs("prod");
         assert.equal(local.outputs("staging").release.version, "9.2.0");
         assert.equal(prod.release.version, before, "the pin holds prod");
-        assert.equal(prod.promotion.source, "pin");
+        assert.equal(prod.promotion.source, "rollback", "prod ran that release before: the pin is a rollback");
         assert.equal(recordOf("prod").pinReason, "e2e rollback drill");
         assert.match(deployedImage("prod"), new RegExp(`:${before.replace(/\./g, "\\.")}$`));
     });
