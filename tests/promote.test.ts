@@ -59,7 +59,7 @@ describe("npm run promote", () => {
         assert.match(r.out, /^Promotion organization\/delivery\/dev → staging: 1\.8\.3 → 2\.1\.0\n/);
         assert.match(r.out, /✓ upstream organization\/delivery\/dev is a development stack/);
         assert.match(r.out, /✓ verified organization\/delivery\/dev verified 2\.1\.0 at 2026-12-01T09:00:00\.000Z/);
-        assert.match(r.out, /Promotable: npm run promote -- --to staging --apply/);
+        assert.match(r.out, /Promotable: npm run promote -- staging/);
     });
 
     it("holds a release younger than the soak, saying when it may go", async () => {
@@ -94,6 +94,18 @@ describe("npm run promote", () => {
             "staging runs 1.8.3; 2.1.0 waits in organization/delivery/dev — promotable",
             "prod runs 1.8.3; up to date with organization/delivery/staging",
         ]);
+    });
+
+    it("a stage (npm run promote -- staging) never takes an unverified upstream release, soak or not, and changes nothing", async () => {
+        const pending = { ...dev, promotion: { ...(dev.promotion as object), verification: { status: "pending", at: "2026-12-01T09:00:00Z", checked: [] } } };
+        const plan = await run(["--to", "staging"], { dev: pending, staging });
+        assert.equal(plan.code, 0, "without a soak the program itself would take it");
+        assert.match(plan.out, /✓ verified organization\/delivery\/dev's release is pending \(no soak required\)/);
+        const stage = await run(["staging"], { dev: pending, staging });
+        assert.equal(stage.code, 1, stage.out + stage.err);
+        assert.match(stage.out, /✗ verified organization\/delivery\/dev's release is pending\n/);
+        assert.match(stage.out, /Blocked: the gates marked ✗ must open first\./);
+        assert.doesNotMatch(stage.out, /\[1\/3\] preview/, "nothing ran");
     });
 
     it("refuses an upstream of the wrong environment (exit 1) and a development target (exit 2)", async () => {

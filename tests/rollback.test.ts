@@ -20,11 +20,11 @@ describe("automatic rollback after a failed update", () => {
     });
 
     for (const [stack, environment] of [["dev", "development"], ["staging", "staging"], ["prod", "production"]] as const) {
-        it(`${stack}: on a failed update, runs the update again with the shipped stack file plus the rollback, which the program accepts`, () => {
+        it(`${stack}: on a failed update, runs the update again with the shipped stack file plus the rollback, which the program accepts`, async () => {
             const calls: string[][] = [];
             let seen: Record<string, unknown> | undefined;
             const lines: string[] = [];
-            const outcome = upWithRollback({
+            const outcome = await upWithRollback({
                 stack, project: "delivery", environment, stackFile: stackFile(stack), candidate: "9.9.0", previous,
                 upArgs: ["up", "--yes", "-s", stack],
                 run: (args) => {
@@ -55,15 +55,15 @@ describe("automatic rollback after a failed update", () => {
         });
     }
 
-    it("does not roll back a successful update, reports a stack with nothing to go back to, and says so loudly when the rollback fails", () => {
+    it("does not roll back a successful update, reports a stack with nothing to go back to, and says so loudly when the rollback fails", async () => {
         const base = { stack: "prod", project: "delivery", environment: "production" as const, stackFile: stackFile("prod"), candidate: "9.9.0", upArgs: ["up"] };
         let n = 0;
-        assert.equal(upWithRollback({ ...base, previous, run: () => ({ status: (n++, 0) }), say: () => undefined }), "updated");
+        assert.equal(await upWithRollback({ ...base, previous, run: () => ({ status: (n++, 0) }), say: () => undefined }), "updated");
         assert.equal(n, 1);
         const lines: string[] = [];
-        assert.equal(upWithRollback({ ...base, run: () => ({ status: 1 }), say: (l) => lines.push(l) }), "failed");
+        assert.equal(await upWithRollback({ ...base, run: () => ({ status: 1 }), say: (l) => lines.push(l) }), "failed");
         assert.match(lines.join("\n"), /nothing to roll back to/);
-        assert.equal(upWithRollback({ ...base, previous, run: () => ({ status: 1 }), say: (l) => lines.push(l) }), "failed");
+        assert.equal(await upWithRollback({ ...base, previous, run: () => ({ status: 1 }), say: (l) => lines.push(l) }), "failed");
         assert.match(lines.join("\n"), /ROLLBACK FAILED: prod could not be put back on 1\.8\.3/);
     });
 });

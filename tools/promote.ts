@@ -1,14 +1,18 @@
 /**
+ * npm run promote -- <dev|staging|prod>          promote one stage (Automation API; below)
  * npm run promote -- --to <staging|prod> [--apply] [--json] [--config <overrides.yaml>]
  * npm run promote -- status [--json]
  *
  * Promotion as data: reads the target stack's upstream and its own current record (`pulumi stack
  * output`, the backend the CLI is logged into), evaluates the gates the program enforces —
  * upstream environment, same chart, verification, soak, freeze windows, pin — and prints what
- * would move and why it may or may not. With --apply and every gate open it runs
- * `pulumi up -s <to>` with the stack's policy pack config, so the promotion itself is the normal
- * update (recorded in the stack's promotion output and history). `--to dev --apply` deploys the
- * development stack's configured release the same way. When the update fails (a rollout that
+ * would move and why it may or may not. `npm run promote -- <stage>` (the same as `--to <stage>
+ * --apply`) then, with every gate open and the upstream's release verified (a stage is never
+ * skipped: what moves is what the stage before runs and verified), runs the stage through the
+ * Automation API (tools/promote-run.ts): preview with the stack's policy pack, `up` with it,
+ * verification read back from the stack's record. The promotion itself is the normal update
+ * (recorded in the stack's promotion output and history). `dev` deploys the development stack's
+ * configured release the same way. When the update fails (a rollout that
  * never becomes ready), the stack is put back on the release it ran before (tools/rollback.ts):
  * its outputs and record keep naming that release, so nothing downstream takes the failed one.
  *
@@ -22,7 +26,8 @@ import { parseConfig } from "../config/parse";
 import { ConfigValidationError } from "../config/reader";
 import { GateResult, RecordView, promotionGates } from "../components/promotion/gates";
 import { now } from "../components/promotion";
-import { previousRelease, upWithRollback } from "./rollback";
+import { previousRelease } from "./rollback";
+import { runStage } from "./promote-run";
 import { ROOT, mergeConfig, readConfigFile, projectValues, readProject, stackFile, toProgramConfig } from "./offline/stackfile";
 
 export class PromoteError extends Error {}
@@ -42,6 +47,10 @@ export function parseArgs(argv: string[]): PromoteArgs {
         const x = argv[i];
         if (x === "status") {
             a.status = true;
+        } else if (!x.startsWith("-") && a.to === undefined && !a.status) {
+            // `npm run promote -- staging`: promote that stage.
+            a.to = x;
+            a.apply = true;
         } else if (x === "--to" || x === "-s" || x === "--stack") {
             a.to = argv[++i];
         } else if (x === "--apply") {
@@ -51,7 +60,7 @@ export function parseArgs(argv: string[]): PromoteArgs {
         } else if (x === "--config" || x === "-c") {
             a.configFiles.push(argv[++i]);
         } else {
-            throw new PromoteError(`unknown argument ${x} (usage: npm run promote -- --to staging|prod [--apply] [--json])`);
+            throw new PromoteError(`unknown argument ${x} (usage: npm run promote -- <dev|staging|prod> | --to staging|prod [--apply] [--json] | status)`);
         }
     }
     if (a.status) {
@@ -110,7 +119,7 @@ export function loadStack(args: Pick<PromoteArgs, "to" | "configFiles">): { root
     return { root, project: project.name, cfg: parseConfig({ project: project.name, stack: args.to, values, secretKeys, root }) };
 }
 
-export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles">, read: OutputReader): PromotePlan {
+export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles"> & { apply?: boolean }, read: OutputReader): PromotePlan {
     const { cfg, project } = loadStack(args);
     if (!cfg.promotion.from) {
         throw new PromoteError(`stack ${args.to} is a ${cfg.environment} stack: it takes its release from ${project}:release, not by promotion (deploy it with --apply)`);
@@ -125,7 +134,7 @@ export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles">, rea
         stack: args.to, environment: cfg.environment, from, soakSeconds: cfg.promotion.soakSeconds, freeze: cfg.freeze,
         pinnedTo: cfg.pin?.version, chart,
         upstreamEnvironment: upstream.environment, upstream: upstream.promotion as RecordView | undefined, current: current.promotion as RecordView | undefined,
-        now: now(), override: cfg.override,
+        now: now(), override: cfg.override, requireVerified: args.apply === true,
     });
     const history = ((current.promotion as RecordView | undefined)?.history ?? []).map((h) => ({ version: h.version, promotedAt: (h as { promotedAt?: string }).promotedAt }));
     return { to: args.to, from, result, history };
@@ -136,7 +145,7 @@ export function renderPlan(p: PromotePlan): string {
     const lines = [
         `Promotion ${p.from} → ${p.to}: ${r.current ?? "(nothing deployed)"} → ${r.candidate ?? "(upstream has no release)"}${r.upToDate ? " (already up to date)" : ""}`,
         ...r.gates.map((g) => `  ${g.ok ? "✓" : "✗"} ${g.name.padEnd(8)} ${g.detail}`),
-        r.ok ? (r.upToDate ? "Nothing to promote." : `Promotable: npm run promote -- --to ${p.to} --apply`) : "Blocked: the gates marked ✗ must open first.",
+        r.ok ? (r.upToDate ? "Nothing to promote." : `Promotable: npm run promote -- ${p.to}`) : "Blocked: the gates marked ✗ must open first.",
     ];
     if (p.history.length > 0) {
         lines.push(`History of ${p.to} (newest first): ${p.history.map((h) => `${h.version}${h.promotedAt ? ` (${h.promotedAt})` : ""}`).join(", ")}`);
@@ -172,7 +181,7 @@ export async function main(argv = process.argv.slice(2), stdout: Output = proces
         if (!target.cfg.promotion.from && args.apply) {
             const candidate = target.cfg.release?.version ?? "(no release)";
             stdout.write(`Deploying ${args.to}'s configured release ${candidate}\n`);
-            return deploy(args.to, target, candidate, read, stdout);
+            return await deploy(args.to, target, candidate, read, stdout);
         }
         const p = planPromotion(args, read);
         stdout.write(`${args.json ? JSON.stringify({ to: p.to, from: p.from, ...p.result, history: p.history }, null, 2) : renderPlan(p)}\n`);
@@ -180,7 +189,7 @@ export async function main(argv = process.argv.slice(2), stdout: Output = proces
             return 1;
         }
         if (args.apply && !p.result.upToDate) {
-            return deploy(p.to, target, p.result.candidate ?? "(unknown)", read, stdout);
+            return await deploy(p.to, target, p.result.candidate ?? "(unknown)", read, stdout);
         }
         return 0;
     } catch (e) {
@@ -193,18 +202,17 @@ export async function main(argv = process.argv.slice(2), stdout: Output = proces
     }
 }
 
-/** `pulumi up` with the stack's policy pack config; a failed update rolls back to the previous release. */
-function deploy(stack: string, target: ReturnType<typeof loadStack>, candidate: string, read: OutputReader, stdout: Output): number {
+/** The stage through the Automation API: preview with the pack, up (rolled back on failure), verification. */
+async function deploy(stack: string, target: ReturnType<typeof loadStack>, candidate: string, read: OutputReader, stdout: Output): Promise<number> {
     const { root } = target;
-    const outcome = upWithRollback({
-        stack, project: target.project, environment: target.cfg.environment, stackFile: stackFile(stack, root), candidate,
+    const outcome = await runStage({
+        stack, project: target.project, environment: target.cfg.environment, root, stackFile: stackFile(stack, root), candidate,
         previous: previousRelease(read(stack)),
-        upArgs: ["up", "--yes", "-s", stack, "--policy-pack", path.join(root, "policy"),
-            "--policy-pack-config", path.join(root, "policy", "config", `${stack}.json`), "--non-interactive"],
-        run: (a) => spawnSync(pulumiBinary(), a, { cwd: root, stdio: ["ignore", "inherit", "inherit"] }),
+        outputs: () => read(stack),
         say: (line) => stdout.write(`${line}\n`),
+        engineOutput: (text) => stdout.write(text),
     });
-    return outcome === "updated" ? 0 : 1;
+    return outcome === "promoted" ? 0 : 1;
 }
 
 if (require.main === module) {

@@ -11,7 +11,7 @@
  * `delivery:pin` with the failure as its reason elsewhere, so the record says why it runs what it
  * runs. The next update from the unchanged stack file tries the new release again.
  */
-import { SpawnSyncReturns, spawnSync } from "child_process";
+import { SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -53,16 +53,17 @@ export function writeRollbackFile(stackFilePath: string, override: Record<string
     return file;
 }
 
+/** Runs one update with CLI-style arguments (`--config-file F` for the rollback); the exit status. */
 export interface UpRunner {
-    (args: string[]): Pick<SpawnSyncReturns<string>, "status">;
+    (args: string[]): Pick<SpawnSyncReturns<string>, "status"> | Promise<Pick<SpawnSyncReturns<string>, "status">>;
 }
 
 /** `pulumi up` of the stack; on failure, the same with the previous release, when there is one. */
-export function upWithRollback(opts: {
+export async function upWithRollback(opts: {
     stack: string; project: string; environment: Environment; stackFile: string; candidate: string;
     previous?: PreviousRelease; upArgs: string[]; run: UpRunner; say: (line: string) => void;
-}): "updated" | "rolled-back" | "failed" {
-    if (opts.run(opts.upArgs).status === 0) {
+}): Promise<"updated" | "rolled-back" | "failed"> {
+    if ((await opts.run(opts.upArgs)).status === 0) {
         return "updated";
     }
     if (opts.previous === undefined) {
@@ -72,7 +73,7 @@ export function upWithRollback(opts: {
     opts.say(`The update of ${opts.stack} to ${opts.candidate} failed: rolling back to ${opts.previous.version}.`);
     const file = writeRollbackFile(opts.stackFile, rollbackConfig(opts.project, opts.environment, opts.previous, opts.candidate));
     try {
-        const r = opts.run([...opts.upArgs, "--config-file", file]);
+        const r = await opts.run([...opts.upArgs, "--config-file", file]);
         if (r.status !== 0) {
             opts.say(`ROLLBACK FAILED: ${opts.stack} could not be put back on ${opts.previous.version}; inspect it with pulumi stack -s ${opts.stack}.`);
             return "failed";

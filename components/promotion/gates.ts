@@ -38,6 +38,8 @@ export interface GateInput {
     readonly now: Date;
     /** `delivery:override` of the target stack: the gates it opens, recorded with its reason. */
     readonly override?: GateOverride;
+    /** The upstream's release must be verified even without a soak (`npm run promote -- <stage>`). */
+    readonly requireVerified?: boolean;
 }
 
 export interface GateResult {
@@ -97,7 +99,8 @@ export function promotionGates(i: GateInput): GateResult {
     const over = (g: "soak" | "freeze") => i.override?.gates.includes(g) === true;
     const overDetail = (g: string) => `overridden (${g}) with delivery:override: ${i.override?.reason ?? ""}`;
     const verified = i.upstream?.verification?.status === "passed";
-    gates.push({ name: "verified", ok: verified || i.soakSeconds === 0 || over("soak"), detail: verified ? `${i.from} verified ${candidate} at ${i.upstream?.verification?.at}` : `${i.from}'s release is ${i.upstream?.verification?.status ?? "unverified"}${i.soakSeconds === 0 ? " (no soak required)" : ""}` });
+    const optional = i.soakSeconds === 0 && i.requireVerified !== true;
+    gates.push({ name: "verified", ok: verified || optional || over("soak"), detail: verified ? `${i.from} verified ${candidate} at ${i.upstream?.verification?.at}` : `${i.from}'s release is ${i.upstream?.verification?.status ?? "unverified"}${optional ? " (no soak required)" : ""}` });
     const soak = upToDate ? undefined : soakProblem(i.upstream, i.soakSeconds, i.now, i.from);
     gates.push({ name: "soak", ok: soak === undefined || over("soak"), detail: soak && over("soak") ? overDetail("soak") : soak ?? (i.soakSeconds > 0 ? `soaked at least ${formatDuration(i.soakSeconds)}` : "no soak required") });
     const w = upToDate ? undefined : activeFreeze(i.freeze, i.now);

@@ -442,6 +442,105 @@ describe("the program on the real engine against a local control plane", functio
         assert.match(deployedImage("dev"), /:1\.8\.3$/);
     });
 
+    it("promotion as data, stage by stage (npm run promote -- <stage>): verified, soaked, frozen, rolled back; a failed smoke check stops at staging", () => {
+        const statuses: string[] = [];
+        const status = (step: string) => {
+            const r = promote("status");
+            assert.equal(r.code, 0, text(r));
+            statuses.push(`  ${step}:\n${r.stdout.trim().split("\n").map((l) => `    ${l}`).join("\n")}`);
+            return r.stdout;
+        };
+        const stage = (name: string) => promote(name);
+        const esc = (v: string) => v.replace(/\./g, "\\.");
+        const job = (stack: string) => local.kubectlJson(["get", "job", `${RELEASE}-smoke`, "-n", NAMESPACES[stack]]);
+        try {
+            const prodBefore = local.outputs("prod").release.version as string;
+            // 1. A new dev release, deployed, rolled out and smoke-checked in dev.
+            local.writeStack("dev", local.stackConfig("dev", { "delivery:release": { version: "9.4.0" } }));
+            let r = stage("dev");
+            assert.equal(r.code, 0, text(r));
+            assert.match(r.stdout, /\[1\/3\] preview of dev with the policy pack/);
+            assert.match(r.stdout, /✓ smoke Job: GET http:\/\/storefront\.storefront-dev\.svc:80\/healthz answered 200/, text(r));
+            assert.equal(job("dev").status.succeeded, 1, "kwok completed the smoke Job");
+            assert.equal(job("dev").metadata.labels["app.kubernetes.io/version"], "9.4.0");
+            status("dev verified 9.4.0");
+            // 2. Staging takes what dev runs and verified.
+            r = stage("staging");
+            assert.equal(r.code, 0, text(r));
+            assert.match(r.stdout, /staging runs 9\.4\.0, verified at/);
+            assert.equal(local.outputs("staging").promotion.verification.status, "passed");
+            // 3. Prod with a short soak: refused until staging's verification is that old, then it goes.
+            const soak = { "delivery:promotion": { soak: "150s" } };
+            local.writeStack("prod", local.stackConfig("prod", soak));
+            r = stage("prod");
+            assert.equal(r.code, 1, text(r));
+            const when = /✗ soak {5}organization\/delivery\/staging verified 9\.4\.0 at \S+, less than the soak of 3m ago; it may go at (\S+)/.exec(r.stdout);
+            assert.ok(when, r.stdout);
+            assert.match(status("prod held by the soak"), /^prod runs \S+; 9\.4\.0 waits in organization\/delivery\/staging — held by soak/m);
+            assert.equal(local.outputs("prod").release.version, prodBefore, "nothing changed");
+            // The program refuses it too, inside the update (a plain pulumi up, not only the tool).
+            const direct = local.pulumi(["preview", "-s", "prod"], { allowFailure: true });
+            assert.notEqual(direct.code, 0);
+            assert.match(text(direct), /less than the soak of 3m ago; it may go at/);
+            spinWait(Math.max(0, Date.parse(when[1]) - Date.now()) + 2000);
+            r = stage("prod");
+            assert.equal(r.code, 0, text(r));
+            assert.match(r.stdout, /✓ soak {5}soaked at least 3m/);
+            assert.match(r.stdout, /prod runs 9\.4\.0, verified at/);
+            assert.match(deployedImage("prod"), /:9\.4\.0$/);
+            status("prod promoted after the soak");
+
+            // 4. A freeze window holds prod; a rollback inside it is allowed and recorded.
+            const frozenFrom = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, "Z");
+            const frozenTo = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+            const freeze = { "delivery:freeze": [{ from: frozenFrom, to: frozenTo, reason: "e2e change freeze" }] };
+            local.writeStack("dev", local.stackConfig("dev", { "delivery:release": { version: "9.5.0" } }));
+            assert.equal(stage("dev").code, 0);
+            assert.equal(stage("staging").code, 0);
+            local.writeStack("prod", local.stackConfig("prod", freeze));
+            r = stage("prod");
+            assert.equal(r.code, 1, text(r));
+            assert.match(r.stdout, new RegExp(`✗ freeze {3}frozen until ${frozenTo} \\(e2e change freeze\\)`));
+            assert.match(status("prod frozen"), /^prod runs 9\.4\.0; 9\.5\.0 waits in organization\/delivery\/staging — held by freeze/m);
+            const frozen = local.pulumi(["preview", "-s", "prod"], { allowFailure: true });
+            assert.notEqual(frozen.code, 0);
+            assert.match(text(frozen), new RegExp(`stack "prod" is frozen until ${frozenTo} \\(delivery:freeze: e2e change freeze\\); its release would change to 9\\.5\\.0`));
+            const rollback = { "delivery:pin": { version: prodBefore, reason: "e2e: 9.4.0 misbehaves, back during the freeze" } };
+            up("prod", freeze, rollback);
+            const rec = local.outputs("prod").promotion;
+            assert.deepEqual([rec.source, rec.release.version, rec.pinReason], ["rollback", prodBefore, "e2e: 9.4.0 misbehaves, back during the freeze"]);
+            assert.equal(rec.history[0].version, "9.4.0", "what prod ran before is in its history");
+            assert.equal(recordOf("prod").source, "rollback");
+            assert.match(deployedImage("prod"), new RegExp(`:${esc(prodBefore)}$`));
+            status("prod rolled back inside the freeze");
+
+            // 5. A release whose smoke check fails: dev (no smoke check for the case) takes it,
+            // staging's update fails and rolls back by itself, prod never sees it.
+            local.writeStack("dev", local.stackConfig("dev", { "delivery:release": { version: "9.6.0-fail" }, "delivery:verification": { smoke: { enabled: false } } }));
+            assert.equal(stage("dev").code, 0);
+            r = stage("staging");
+            assert.equal(r.code, 1, text(r));
+            assert.match(r.stdout, /The update of staging to 9\.6\.0-fail failed: rolling back to 9\.5\.0/, text(r));
+            assert.match(r.stdout, /staging is back on 9\.5\.0/);
+            const st = local.outputs("staging");
+            assert.deepEqual([st.release.version, st.promotion.source, st.promotion.verification.status], ["9.5.0", "rollback", "passed"]);
+            assert.equal(job("staging").metadata.labels["app.kubernetes.io/version"], "9.5.0", "the smoke check ran again for the release staging went back to");
+            const held = status("staging rolled back from a failed smoke check");
+            assert.doesNotMatch(held.split("\n").filter((l) => l.startsWith("prod")).join("\n"), /9\.6\.0-fail/, held);
+            const plan = promote("--to", "prod");
+            assert.doesNotMatch(plan.stdout, /9\.6\.0-fail/, plan.stdout);
+        } finally {
+            console.log(`    npm run promote -- status, step by step:\n${statuses.join("\n")}`);
+            for (const stack of ["dev", "staging", "prod"]) {
+                local.writeStack(stack, local.stackConfig(stack));
+            }
+            up("dev");
+            up("staging");
+            up("prod");
+        }
+        assert.match(deployedImage("prod"), /:1\.8\.3$/);
+    });
+
     it("detects drift made with kubectl and restores it", () => {
         const ns = NAMESPACES.dev;
         const quota = names("resourcequotas", "-n", ns)[0].split("/")[1];
