@@ -432,6 +432,18 @@ export function parseDuration(value: unknown): number | undefined {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * An unquoted `2026-12-20T00:00:00Z` in a stack file is a YAML timestamp: the Pulumi CLI hands it
+ * to the program in Go's layout (`2026-12-20 00:00:00 +0000 UTC`). Both mean the same instant.
+ */
+export function yamlTime(value: unknown): unknown {
+    if (typeof value !== "string") {
+        return value instanceof Date ? value.toISOString().replace(".000Z", "Z") : value;
+    }
+    const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ([+-])(\d{2})(\d{2})(?: \S+)?$/.exec(value.trim());
+    return m ? `${m[1]}T${m[2]}${m[4] === "00" && m[5] === "00" ? "Z" : `${m[3]}${m[4]}:${m[5]}`}` : value;
+}
+
 function readFreeze(r: ConfigReader, value: unknown): FreezeWindow[] {
     if (value === undefined || value === null) {
         return [];
@@ -444,8 +456,8 @@ function readFreeze(r: ConfigReader, value: unknown): FreezeWindow[] {
         const key = `freeze[${i}]`;
         const o = r.object(key, w, `{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }`);
         r.unknownKeys(key, o, ["from", "to", "reason"]);
-        const from = r.string(`${key}.from`, o.from, { pattern: RFC3339, what: "an RFC 3339 time with a zone", example: `"2026-12-20T00:00:00Z"` });
-        const to = r.string(`${key}.to`, o.to, { pattern: RFC3339, what: "an RFC 3339 time with a zone", example: `"2027-01-04T00:00:00Z"` });
+        const from = r.string(`${key}.from`, yamlTime(o.from), { pattern: RFC3339, what: "an RFC 3339 time with a zone", example: `"2026-12-20T00:00:00Z"` });
+        const to = r.string(`${key}.to`, yamlTime(o.to), { pattern: RFC3339, what: "an RFC 3339 time with a zone", example: `"2027-01-04T00:00:00Z"` });
         const reason = r.string(`${key}.reason`, o.reason, { pattern: /\S.{4,}/, what: "a reason of at least 5 characters", example: `"year-end freeze"` });
         if (RFC3339.test(from) && RFC3339.test(to) && Date.parse(to) <= Date.parse(from)) {
             r.issue(`${key}.to`, `is not after ${key}.from (${from})`, `a time after ${from}`);

@@ -154,6 +154,13 @@ describe("configuration", () => {
             assert.match(rejected("prod", [cfg("override", { gates: [], reason: "INC-2300: checkout hotfix" })]).message, /delivery:override\.gates: is empty/);
         });
 
+        it("reads freeze times written unquoted (a YAML timestamp, which the CLI passes in Go's layout) as the same instant", () => {
+            const freeze = parse("prod", [cfg("freeze", [{ from: "2026-12-20 00:00:00 +0000 UTC", to: "2027-01-04 06:30:00 +0100 CET", reason: "year-end freeze" }])]).freeze;
+            assert.deepEqual(freeze, [{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T06:30:00+01:00", reason: "year-end freeze" }]);
+            assert.match(rejected("prod", [cfg("freeze", [{ from: "20 Dec 2026", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }])]).message,
+                /delivery:freeze\[0\]\.from: must be an RFC 3339 time with a zone; got "20 Dec 2026"/);
+        });
+
         it("requires a reason for a pin", () => {
             const e = rejected("prod", [cfg("pin", { version: "1.8.2" })]);
             assert.match(e.message, /delivery:pin\.reason: is required but not set/);
