@@ -470,22 +470,22 @@ describe("the program on the real engine against a local control plane", functio
             assert.match(r.stdout, /staging runs 9\.4\.0, verified at/);
             assert.equal(local.outputs("staging").promotion.verification.status, "passed");
             // 3. Prod with a short soak: refused until staging's verification is that old, then it goes.
-            const soak = { "delivery:promotion": { soak: "150s" } };
+            const soak = { "delivery:promotion": { soak: "100s" } };
             local.writeStack("prod", local.stackConfig("prod", soak));
             r = stage("prod");
             assert.equal(r.code, 1, text(r));
-            const when = /✗ soak {5}organization\/delivery\/staging verified 9\.4\.0 at \S+, less than the soak of 3m ago; it may go at (\S+)/.exec(r.stdout);
+            const when = /✗ soak {5}organization\/delivery\/staging verified 9\.4\.0 at \S+, less than the soak of 2m ago; it may go at (\S+)/.exec(r.stdout);
             assert.ok(when, r.stdout);
             assert.match(status("prod held by the soak"), /^prod runs \S+; 9\.4\.0 waits in organization\/delivery\/staging — held by soak/m);
             assert.equal(local.outputs("prod").release.version, prodBefore, "nothing changed");
             // The program refuses it too, inside the update (a plain pulumi up, not only the tool).
             const direct = local.pulumi(["preview", "-s", "prod"], { allowFailure: true });
             assert.notEqual(direct.code, 0);
-            assert.match(text(direct), /less than the soak of 3m ago; it may go at/);
+            assert.match(text(direct), /less than the soak of 2m ago; it may go at/);
             spinWait(Math.max(0, Date.parse(when[1]) - Date.now()) + 2000);
             r = stage("prod");
             assert.equal(r.code, 0, text(r));
-            assert.match(r.stdout, /✓ soak {5}soaked at least 3m/);
+            assert.match(r.stdout, /✓ soak {5}soaked at least 2m/);
             assert.match(r.stdout, /prod runs 9\.4\.0, verified at/);
             assert.match(deployedImage("prod"), /:9\.4\.0$/);
             status("prod promoted after the soak");
