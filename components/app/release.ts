@@ -162,7 +162,7 @@ export class AppRelease extends pulumi.ComponentResource {
             const sa = pulumi.output(args.namespace).apply((namespace) => smokeServiceAccount({ app: a.name, namespace, labels: args.labels }));
             const account = new k8s.core.v1.ServiceAccount(`${name}-smoke`, {
                 metadata: sa.apply((x) => x.metadata),
-                automountServiceAccountToken: false,
+                automountServiceAccountToken: sa.apply((x) => x.automountServiceAccountToken as boolean),
             }, { parent: this });
             this.smokeJob = new k8s.batch.v1.Job(`${name}-smoke`, {
                 metadata: job.apply((j) => j.metadata),
