@@ -9,26 +9,21 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ChartConfig, ImageValuePaths } from "./model";
 import { ConfigReader, show } from "./reader";
+import { ChartSchema, ValuesFilesSchema, ValuesSchema } from "./schema";
 
-export const BUNDLED_CHART_PATH = "charts/app";
+export const BUNDLED_CHART_PATH = ChartSchema.properties.path.default as string;
 /** Where the release lands in the bundled chart's values (and in charts that follow its names). */
 export const BUNDLED_IMAGE_VALUES: Required<ImageValuePaths> = { repository: "image.repository", tag: "image.tag", digest: "image.digest" };
 
-const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-const CHART_NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
-const DOTTED = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+const H = ChartSchema.properties;
 const HTTPS_REPO = /^https:\/\/[^\s/]+(\/[^\s]*)?$/;
 const OCI_REPO = /^oci:\/\/[^\s/]+(\/[^\s]+)*$/;
 
 /** Reads `delivery:chart`. `root` is the project directory (charts and values files are relative to it). */
 export function readChart(r: ConfigReader, value: unknown, root: string): ChartConfig {
-    const o = r.object("chart", value, "{ path: charts/app }");
-    r.unknownKeys("chart", o, ["path", "repository", "name", "version", "caFile", "imageValues", "appValues"]);
-    const iv = r.object("chart.imageValues", o.imageValues, "{ repository: connect.image.repository, tag: connect.image.tag }");
-    r.unknownKeys("chart.imageValues", iv, ["repository", "tag", "digest"]);
-    const dotted = (k: "repository" | "tag" | "digest") => r.string(`chart.imageValues.${k}`, iv[k], {
-        optional: true, pattern: DOTTED, what: "a dotted path into the chart's values", example: `connect.image.${k}`,
-    });
+    const o = r.object("chart", value, ChartSchema);
+    const iv = r.object("chart.imageValues", o.imageValues, H.imageValues);
+    const dotted = (k: "repository" | "tag" | "digest") => r.string(`chart.imageValues.${k}`, iv[k], H.imageValues.properties[k], { optional: true });
     const given: ImageValuePaths = { repository: dotted("repository"), tag: dotted("tag"), digest: dotted("digest") };
     const hasPaths = given.repository !== undefined || given.tag !== undefined || given.digest !== undefined;
 
@@ -38,16 +33,14 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
     let chart: ChartConfig;
     const issuesBefore = r.issues.length;
     if (o.repository !== undefined) {
-        const repository = r.string("chart.repository", o.repository, {
-            pattern: /^(https|oci):\/\//, what: "an https:// Helm repository or an oci:// registry URL", example: "https://charts.acme.io",
-        });
+        const repository = r.string("chart.repository", o.repository, H.repository, { optional: false });
         const oci = repository.startsWith("oci://");
         if (repository !== "" && !(oci ? OCI_REPO : HTTPS_REPO).test(repository)) {
             r.issue("chart.repository", `is not a valid ${oci ? "oci://" : "https://"} URL; got ${show(repository)}`, oci ? "oci://ghcr.io/acme/charts" : "https://charts.acme.io");
         }
-        const name = r.string("chart.name", o.name, { pattern: CHART_NAME, what: "a chart name", example: "storefront" });
-        const version = r.string("chart.version", o.version, { pattern: SEMVER, what: "an exact chart version (no ranges, no latest)", example: `"0.4.1"` });
-        const caFile = r.string("chart.caFile", o.caFile, { optional: true, example: "certs/charts-ca.pem" });
+        const name = r.string("chart.name", o.name, H.name, { optional: false });
+        const version = r.string("chart.version", o.version, H.version, { optional: false });
+        const caFile = r.string("chart.caFile", o.caFile, H.caFile, { optional: true });
         if (oci && caFile !== undefined) {
             r.issue("chart.caFile", "is only used with an https:// repository", "remove chart.caFile");
         }
@@ -58,7 +51,7 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
             ? { kind: "oci", repository: repository.replace(/\/+$/, ""), name, version, bundled: false, imageValues: given, appValues: false }
             : { kind: "repository", repository, name, version, caFile, bundled: false, imageValues: given, appValues: false };
     } else {
-        const p = r.string("chart.path", o.path, { default: BUNDLED_CHART_PATH, example: BUNDLED_CHART_PATH });
+        const p = r.string("chart.path", o.path, H.path);
         const normal = path.posix.normalize(p.replace(/\\/g, "/")).replace(/\/+$/, "");
         if (path.isAbsolute(normal) || normal.startsWith("..")) {
             r.issue("chart.path", `must be a directory inside the project (relative, no ..); got ${show(p)}`, BUNDLED_CHART_PATH);
@@ -77,7 +70,7 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
         const bundled = normal === BUNDLED_CHART_PATH;
         chart = { kind: "path", path: normal, bundled, imageValues: given, appValues: bundled };
     }
-    const appValues = r.boolean("chart.appValues", o.appValues, { default: chart.bundled, example: "true" });
+    const appValues = r.boolean("chart.appValues", o.appValues, H.appValues, { default: chart.bundled });
     const imageValues = hasPaths ? given : appValues ? BUNDLED_IMAGE_VALUES : given;
     // A chart that could not be read is the root cause; where its release lands is not asked on top.
     if (imageValues.tag === undefined && imageValues.digest === undefined && r.issues.length === issuesBefore) {
@@ -94,7 +87,7 @@ export interface ValuesFile {
 }
 
 export function readValuesFiles(r: ConfigReader, value: unknown, root: string): ValuesFile[] {
-    const files = r.stringList("valuesFiles", value, { default: [], example: "[values/prod.yaml]" });
+    const files = r.stringList("valuesFiles", value, ValuesFilesSchema);
     const out: ValuesFile[] = [];
     files.forEach((f, i) => {
         const key = `valuesFiles[${i}]`;
@@ -133,5 +126,5 @@ export function readValuesFiles(r: ConfigReader, value: unknown, root: string): 
 }
 
 export function readInlineValues(r: ConfigReader, value: unknown): Record<string, unknown> {
-    return r.object("values", value, "{ connect: { replicas: 3 } }");
+    return r.object("values", value, ValuesSchema);
 }

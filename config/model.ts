@@ -5,8 +5,10 @@
 import { Environment } from "./environment";
 import { SecretsConfig } from "./secrets";
 
-export type ClusterProvider = "aws" | "azure" | "gcp" | "existing" | "stack";
-export const CLUSTER_PROVIDERS: readonly ClusterProvider[] = ["aws", "azure", "gcp", "existing", "stack"];
+import { CLUSTER_PROVIDERS, OVERRIDABLE_GATES } from "./schema";
+
+export { CLUSTER_PROVIDERS, OVERRIDABLE_GATES };
+export type ClusterProvider = typeof CLUSTER_PROVIDERS[number];
 
 export interface NodePoolConfig {
     /** Autoscaling floor. */
@@ -191,7 +193,6 @@ export interface VerificationConfig {
     readonly smoke?: SmokeConfig;
 }
 
-export const OVERRIDABLE_GATES = ["soak", "freeze"] as const;
 export type OverridableGate = typeof OVERRIDABLE_GATES[number];
 
 /** The emergency override of soak or freeze windows (never of policy): recorded and reported by the pack. */

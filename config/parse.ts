@@ -8,47 +8,37 @@ import {
     AppConfig, CLUSTER_PROVIDERS, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
     FreezeWindow, GateOverride, OVERRIDABLE_GATES, OverridableGate, PromotionConfig, SmokeConfig, VerificationConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
 } from "./model";
-import { ConfigReader, ConfigValidationError, show } from "./reader";
+import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader";
+import { TSchema } from "@sinclair/typebox";
 import { readSecrets } from "./secrets";
 import { readChart, readInlineValues, readValuesFiles } from "./chart";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
 import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
+import {
+    AppSchema, ChartSchema, ClusterSchema, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
+    PromotionSchema, ReleaseSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
+} from "./schema";
 
 /** Kubernetes minor version used when the stack does not set one. */
-export const DEFAULT_KUBERNETES_VERSION = "1.31";
+export const DEFAULT_KUBERNETES_VERSION = ClusterSchema.properties.version.default as string;
 /** Node sizes per cloud: general-purpose, 2–4 vCPU. */
 export const DEFAULT_NODE_SIZE: Readonly<Record<"aws" | "azure" | "gcp", string>> = {
     aws: "m6i.large",
     azure: "Standard_D4s_v5",
     gcp: "e2-standard-4",
 };
-export const DEFAULT_CHART_PATH = "charts/app";
-export const DEFAULT_INGRESS_NAMESPACE = "ingress-nginx";
-export const DEFAULT_HELM_TIMEOUT_SECONDS = 600;
-/** Keys of the project namespace this program reads; anything else is a typo. */
-export const KNOWN_KEYS = [
-    "environment", "cluster", "app", "namespace", "chart", "values", "valuesFiles", "helm", "release", "promotion", "pin", "freeze", "verification", "override", "secrets",
-    "kubeconfig", "ibmApiKey", "vaultToken",
-] as const;
-/** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
-export const SECRET_KEYS = ["kubeconfig", "ibmApiKey", "vaultToken"] as const;
+export const DEFAULT_CHART_PATH = ChartSchema.properties.path.default as string;
+export const DEFAULT_INGRESS_NAMESPACE = NamespaceSchema.properties.ingressNamespace.default as string;
+export const DEFAULT_HELM_TIMEOUT_SECONDS = HelmSchema.properties.timeoutSeconds.default as number;
+export { KNOWN_KEYS, SECRET_KEYS };
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_REPO = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
-const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const RFC3339 = new RegExp(PATTERNS.rfc3339, "u");
 /** An IPv4 CIDR whose octets are 0–255. */
-const CIDR = new RegExp(`^(${OCTET}\\.){3}${OCTET}\\/(\\d|[12]\\d|3[0-2])$`);
-const K8S_VERSION = /^1\.\d{2}$/;
-const CPU = /^(\d+m|\d+(\.\d+)?)$/;
-const MEMORY = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
-const HOSTNAME = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
-const STACK_REF = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-const POD_SECURITY = ["privileged", "baseline", "restricted"] as const;
+const CIDR = new RegExp(PATTERNS.cidr, "u");
+const C = ClusterSchema.properties;
+const A = AppSchema.properties;
+const N = NamespaceSchema.properties;
 
 export interface RawStackConfig {
     readonly project: string;
@@ -135,50 +125,47 @@ function readEnvironment(r: ConfigReader, stack: string, value: unknown): Enviro
     return fromName;
 }
 
-function amounts(r: ConfigReader, key: string, value: unknown, def: ResourceAmounts): ResourceAmounts {
-    const o = r.object(key, value, `{ cpu: "250m", memory: "256Mi" }`);
-    r.unknownKeys(key, o, ["cpu", "memory"]);
+type AmountsSchema = typeof AppSchema.properties.resources.properties.requests;
+
+function amounts(r: ConfigReader, key: string, value: unknown, schema: AmountsSchema): ResourceAmounts {
+    const o = r.object(key, value, schema);
     return {
-        cpu: r.string(`${key}.cpu`, o.cpu, { default: def.cpu, pattern: CPU, what: "a CPU quantity such as 250m or 2", example: `"250m"` }),
-        memory: r.string(`${key}.memory`, o.memory, { default: def.memory, pattern: MEMORY, what: "a memory quantity such as 256Mi", example: `"256Mi"` }),
+        cpu: r.string(`${key}.cpu`, o.cpu, schema.properties.cpu),
+        memory: r.string(`${key}.memory`, o.memory, schema.properties.memory),
     };
 }
 
 function readApp(r: ConfigReader, value: unknown, env: Environment): AppConfig {
-    const o = r.object("app", value, "{ name: storefront, image: ghcr.io/acme/storefront }");
-    r.unknownKeys("app", o, ["name", "image", "port", "replicas", "resources", "autoscaling", "pdb", "ingress", "logLevel", "features", "env", "spreadAcrossZones"]);
-    const name = r.string("app.name", o.name, { pattern: DNS_LABEL, what: "a DNS label (lower-case letters, digits, dashes)", example: "storefront" });
-    const image = r.string("app.image", o.image, {
-        pattern: IMAGE_REPO, what: "an image repository without tag or digest (the release sets those)", example: "ghcr.io/acme/storefront",
-    });
-    const replicas = r.integer("app.replicas", o.replicas, { min: 1, max: 100, example: "3" });
-    const res = r.object("app.resources", o.resources, "{ requests: { cpu: 100m, memory: 128Mi }, limits: { cpu: 500m, memory: 256Mi } }");
-    r.unknownKeys("app.resources", res, ["requests", "limits"]);
-    const requests = amounts(r, "app.resources.requests", res.requests, { cpu: "100m", memory: "128Mi" });
-    const limits = amounts(r, "app.resources.limits", res.limits, { cpu: "500m", memory: "256Mi" });
+    const o = r.object("app", value, AppSchema);
+    const name = r.string("app.name", o.name, A.name);
+    const image = r.string("app.image", o.image, A.image);
+    const replicas = r.integer("app.replicas", o.replicas, A.replicas);
+    const R = A.resources.properties;
+    const res = r.object("app.resources", o.resources, A.resources);
+    const requests = amounts(r, "app.resources.requests", res.requests, R.requests);
+    const limits = amounts(r, "app.resources.limits", res.limits, R.limits);
 
-    const as = r.object("app.autoscaling", o.autoscaling, "{ enabled: true, min: 3, max: 10, cpuTarget: 70 }");
-    r.unknownKeys("app.autoscaling", as, ["enabled", "min", "max", "cpuTarget"]);
-    const asEnabled = r.boolean("app.autoscaling.enabled", as.enabled, { default: false, example: "true" });
-    const asMin = r.integer("app.autoscaling.min", as.min, { default: replicas, min: 1, max: 100, example: "3" });
-    const asMax = r.integer("app.autoscaling.max", as.max, { default: Math.max(asMin, replicas), min: 1, max: 500, example: "10" });
+    const S = A.autoscaling.properties;
+    const as = r.object("app.autoscaling", o.autoscaling, A.autoscaling);
+    const asEnabled = r.boolean("app.autoscaling.enabled", as.enabled, S.enabled);
+    const asMin = r.integer("app.autoscaling.min", as.min, S.min, { default: replicas });
+    const asMax = r.integer("app.autoscaling.max", as.max, S.max, { default: Math.max(asMin, replicas) });
     if (asMax < asMin) {
         r.issue("app.autoscaling.max", `must be at least app.autoscaling.min (${asMin}), got ${asMax}`, String(asMin * 2));
     }
-    const cpuTarget = r.integer("app.autoscaling.cpuTarget", as.cpuTarget, { default: 70, min: 10, max: 95, example: "70" });
+    const cpuTarget = r.integer("app.autoscaling.cpuTarget", as.cpuTarget, S.cpuTarget);
 
-    const pdbO = r.object("app.pdb", o.pdb, "{ minAvailable: 2 }");
-    r.unknownKeys("app.pdb", pdbO, ["minAvailable"]);
-    const minAvailable = r.integer("app.pdb.minAvailable", pdbO.minAvailable, { default: 0, min: 0, max: 100, example: "2" });
+    const pdbO = r.object("app.pdb", o.pdb, A.pdb);
+    const minAvailable = r.integer("app.pdb.minAvailable", pdbO.minAvailable, A.pdb.properties.minAvailable);
 
-    const ing = r.object("app.ingress", o.ingress, "{ host: shop.example.com }");
-    r.unknownKeys("app.ingress", ing, ["enabled", "host", "className", "tls"]);
-    const host = r.string("app.ingress.host", ing.host, { optional: true, pattern: HOSTNAME, what: "a DNS host name", example: "shop.example.com" }) ?? "";
+    const I = A.ingress.properties;
+    const ing = r.object("app.ingress", o.ingress, A.ingress);
+    const host = r.string("app.ingress.host", ing.host, I.host, { optional: true }) ?? "";
     const ingress = {
-        enabled: r.boolean("app.ingress.enabled", ing.enabled, { default: host !== "", example: "true" }),
+        enabled: r.boolean("app.ingress.enabled", ing.enabled, I.enabled, { default: host !== "" }),
         host,
-        className: r.string("app.ingress.className", ing.className, { default: "nginx", pattern: DNS_LABEL, what: "an IngressClass name", example: "nginx" }),
-        tls: r.boolean("app.ingress.tls", ing.tls, { default: true, example: "true" }),
+        className: r.string("app.ingress.className", ing.className, I.className),
+        tls: r.boolean("app.ingress.tls", ing.tls, I.tls),
     };
     if (ingress.enabled && host === "") {
         r.issue("app.ingress.host", "is required when app.ingress.enabled is true", "shop.example.com");
@@ -187,78 +174,67 @@ function readApp(r: ConfigReader, value: unknown, env: Environment): AppConfig {
     return {
         name,
         image,
-        port: r.integer("app.port", o.port, { default: 8080, min: 1, max: 65535, example: "8080" }),
+        port: r.integer("app.port", o.port, A.port),
         replicas,
         resources: { requests, limits },
         autoscaling: { enabled: asEnabled, min: asMin, max: asMax, cpuTarget },
         pdb: { enabled: minAvailable > 0, minAvailable },
         ingress,
-        logLevel: r.string("app.logLevel", o.logLevel, { default: "info", oneOf: LOG_LEVELS, example: "info" }),
-        features: r.map("app.features", o.features, "{ newCheckout: true }", (k, fv) => r.boolean(k, fv, { example: "true" })),
-        env: r.map("app.env", o.env, "{ REGION: eu-west-1 }", (k, ev) => r.string(k, ev, {
+        logLevel: r.string("app.logLevel", o.logLevel, A.logLevel),
+        features: r.map("app.features", o.features, A.features, (k, fv) => r.boolean(k, fv, FeatureFlag, { optional: false })),
+        env: r.map("app.env", o.env, A.env, (k, ev) => r.string(k, ev, EnvValue, {
+            optional: false,
             example: r.secretLooking(k, ev) ? "nothing here: load it from the secret store (delivery:secrets.secrets: [{ name, remoteKey, envVar }])" : `"a quoted value"`,
         })),
-        spreadAcrossZones: r.boolean("app.spreadAcrossZones", o.spreadAcrossZones, { default: env === "production", example: "true" }),
+        spreadAcrossZones: r.boolean("app.spreadAcrossZones", o.spreadAcrossZones, A.spreadAcrossZones, { default: env === "production" }),
     };
 }
 
 function readCluster(r: ConfigReader, value: unknown, env: Environment, short: string): ClusterConfig {
-    const o = r.object("cluster", value, "{ provider: aws, region: eu-west-1 }");
-    r.unknownKeys("cluster", o, [
-        "provider", "name", "region", "zones", "version", "nodes", "network", "endpoint", "encryption", "logging", "autoUpgrade",
-        "protect", "project", "resourceGroup", "context", "kubeconfigPath", "oidcIssuer", "oidcProviderArn", "stack", "adminArns",
-    ]);
-    const provider = r.string("cluster.provider", o.provider, { oneOf: CLUSTER_PROVIDERS, example: "aws" }) as ClusterProvider;
+    const o = r.object("cluster", value, ClusterSchema);
+    const provider = r.string("cluster.provider", o.provider, C.provider) as ClusterProvider;
     const cloud = provider === "aws" || provider === "azure" || provider === "gcp";
-    const nodes = r.object("cluster.nodes", o.nodes, "{ min: 3, max: 6, size: m6i.large }");
-    r.unknownKeys("cluster.nodes", nodes, ["min", "max", "size", "diskGiB"]);
-    const min = r.integer("cluster.nodes.min", nodes.min, { default: 1, min: 1, max: 1000, example: "3" });
-    const max = r.integer("cluster.nodes.max", nodes.max, { default: Math.max(min, 3), min: 1, max: 1000, example: "6" });
+    const P = C.nodes.properties;
+    const nodes = r.object("cluster.nodes", o.nodes, C.nodes);
+    const min = r.integer("cluster.nodes.min", nodes.min, P.min);
+    const max = r.integer("cluster.nodes.max", nodes.max, P.max, { default: Math.max(min, 3) });
     if (max < min) {
         r.issue("cluster.nodes.max", `must be at least cluster.nodes.min (${min}), got ${max}`, String(min * 2));
     }
-    const network = r.object("cluster.network", o.network, "{ cidr: 10.20.0.0/16 }");
-    r.unknownKeys("cluster.network", network, ["cidr", "natPerZone"]);
-    const endpoint = r.object("cluster.endpoint", o.endpoint, "{ private: true }");
-    r.unknownKeys("cluster.endpoint", endpoint, ["private", "allowedCidrs"]);
-    const encryption = r.object("cluster.encryption", o.encryption, "{ kms: true }");
-    r.unknownKeys("cluster.encryption", encryption, ["kms", "keyId"]);
+    const network = r.object("cluster.network", o.network, C.network);
+    const endpoint = r.object("cluster.endpoint", o.endpoint, C.endpoint);
+    const encryption = r.object("cluster.encryption", o.encryption, C.encryption);
+    const regionExample = provider === "azure" ? "westeurope" : provider === "gcp" ? "europe-west1" : "eu-west-1";
 
     const cfg: ClusterConfig = {
         provider,
-        name: r.string("cluster.name", o.name, { default: `delivery-${short}`, pattern: DNS_LABEL, what: "a DNS label", example: `delivery-${short}` }),
-        region: cloud
-            ? r.string("cluster.region", o.region, { pattern: /^[a-z0-9-]+$/, what: "a region name", example: provider === "azure" ? "westeurope" : provider === "gcp" ? "europe-west1" : "eu-west-1" })
-            : r.string("cluster.region", o.region, { optional: true, example: "eu-west-1" }) ?? "",
-        zones: r.stringList("cluster.zones", o.zones, { default: [], example: provider === "azure" ? `["1", "2", "3"]` : "[eu-west-1a, eu-west-1b, eu-west-1c]" }),
-        version: r.string("cluster.version", o.version, { default: DEFAULT_KUBERNETES_VERSION, pattern: K8S_VERSION, what: "a quoted minor version like \"1.31\"", example: `"1.31"` }),
+        name: r.string("cluster.name", o.name, C.name, { default: `delivery-${short}`, example: `delivery-${short}` }),
+        region: r.string("cluster.region", o.region, C.region, cloud ? { optional: false, example: regionExample } : { optional: true }) ?? "",
+        zones: r.stringList("cluster.zones", o.zones, C.zones, { example: provider === "azure" ? `["1", "2", "3"]` : undefined }),
+        version: r.string("cluster.version", o.version, C.version),
         nodes: {
             min,
             max,
-            size: r.string("cluster.nodes.size", nodes.size, { default: cloud ? DEFAULT_NODE_SIZE[provider] : "", example: cloud ? DEFAULT_NODE_SIZE[provider] : "m6i.large" }),
-            diskGiB: r.integer("cluster.nodes.diskGiB", nodes.diskGiB, { default: 50, min: 20, max: 2000, example: "100" }),
+            size: r.string("cluster.nodes.size", nodes.size, P.size, { default: cloud ? DEFAULT_NODE_SIZE[provider] : "", example: cloud ? DEFAULT_NODE_SIZE[provider] : undefined }),
+            diskGiB: r.integer("cluster.nodes.diskGiB", nodes.diskGiB, P.diskGiB),
         },
-        networkCidr: r.string("cluster.network.cidr", network.cidr, { default: "10.0.0.0/16", pattern: CIDR, what: "an IPv4 CIDR", example: "10.20.0.0/16" }),
-        natPerZone: r.boolean("cluster.network.natPerZone", network.natPerZone, { default: env === "production", example: "true" }),
-        adminArns: r.stringList("cluster.adminArns", o.adminArns, { default: [], pattern: /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, what: "an IAM role or user ARN", example: "[arn:aws:iam::123456789012:role/platform-admins]" }),
-        privateEndpoint: r.boolean("cluster.endpoint.private", endpoint.private, { default: false, example: "true" }),
-        allowedCidrs: r.stringList("cluster.endpoint.allowedCidrs", endpoint.allowedCidrs, { default: [], pattern: CIDR, what: "an IPv4 CIDR", example: "[203.0.113.0/24]" }),
-        kmsEncryption: r.boolean("cluster.encryption.kms", encryption.kms, { default: true, example: "true" }),
-        kmsKeyId: r.string("cluster.encryption.keyId", encryption.keyId, { optional: true, example: "arn:aws:kms:eu-west-1:123456789012:key/…" }),
-        logging: r.boolean("cluster.logging", o.logging, { default: true, example: "true" }),
-        autoUpgrade: r.boolean("cluster.autoUpgrade", o.autoUpgrade, { default: true, example: "true" }),
-        protect: r.boolean("cluster.protect", o.protect, { default: env === "production", example: "true" }),
-        project: provider === "gcp"
-            ? r.string("cluster.project", o.project, { pattern: /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, what: "a GCP project id", example: "acme-prod-123" })
-            : r.string("cluster.project", o.project, { optional: true, example: "acme-prod-123" }),
-        resourceGroup: r.string("cluster.resourceGroup", o.resourceGroup, { optional: true, example: "rg-delivery-prod" }),
-        context: r.string("cluster.context", o.context, { optional: true, example: "kind-local" }),
-        kubeconfigPath: r.string("cluster.kubeconfigPath", o.kubeconfigPath, { optional: true, example: "~/.kube/config" }),
-        oidcIssuer: r.string("cluster.oidcIssuer", o.oidcIssuer, { optional: true, pattern: /^https:\/\//, what: "an https URL", example: "https://oidc.example.com/id/ABC" }),
-        oidcProviderArn: r.string("cluster.oidcProviderArn", o.oidcProviderArn, { optional: true, pattern: /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\//, what: "an IAM OIDC provider ARN", example: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC" }),
-        stack: provider === "stack"
-            ? r.string("cluster.stack", o.stack, { pattern: STACK_REF, what: "a stack reference <org>/<project>/<stack>", example: "organization/delivery/dev" })
-            : r.string("cluster.stack", o.stack, { optional: true, example: "organization/delivery/dev" }),
+        networkCidr: r.string("cluster.network.cidr", network.cidr, C.network.properties.cidr),
+        natPerZone: r.boolean("cluster.network.natPerZone", network.natPerZone, C.network.properties.natPerZone, { default: env === "production" }),
+        adminArns: r.stringList("cluster.adminArns", o.adminArns, C.adminArns),
+        privateEndpoint: r.boolean("cluster.endpoint.private", endpoint.private, C.endpoint.properties.private),
+        allowedCidrs: r.stringList("cluster.endpoint.allowedCidrs", endpoint.allowedCidrs, C.endpoint.properties.allowedCidrs),
+        kmsEncryption: r.boolean("cluster.encryption.kms", encryption.kms, C.encryption.properties.kms),
+        kmsKeyId: r.string("cluster.encryption.keyId", encryption.keyId, C.encryption.properties.keyId, { optional: true }),
+        logging: r.boolean("cluster.logging", o.logging, C.logging),
+        autoUpgrade: r.boolean("cluster.autoUpgrade", o.autoUpgrade, C.autoUpgrade),
+        protect: r.boolean("cluster.protect", o.protect, C.protect, { default: env === "production" }),
+        project: r.string("cluster.project", o.project, C.project, { optional: provider !== "gcp" }),
+        resourceGroup: r.string("cluster.resourceGroup", o.resourceGroup, C.resourceGroup, { optional: true }),
+        context: r.string("cluster.context", o.context, C.context, { optional: true }),
+        kubeconfigPath: r.string("cluster.kubeconfigPath", o.kubeconfigPath, C.kubeconfigPath, { optional: true }),
+        oidcIssuer: r.string("cluster.oidcIssuer", o.oidcIssuer, C.oidcIssuer, { optional: true }),
+        oidcProviderArn: r.string("cluster.oidcProviderArn", o.oidcProviderArn, C.oidcProviderArn, { optional: true }),
+        stack: r.string("cluster.stack", o.stack, C.stack, { optional: provider !== "stack" }),
     };
     checkZones(r, cfg, provider);
     checkNetwork(r, cfg.networkCidr, cloud);
@@ -321,48 +297,49 @@ function checkNetwork(r: ConfigReader, cidr: string, cloud: boolean): void {
 }
 
 function readNamespace(r: ConfigReader, value: unknown, defaultName: string): NamespaceConfig {
-    const o = r.object("namespace", value, "{ podSecurity: restricted }");
-    r.unknownKeys("namespace", o, ["name", "podSecurity", "quota", "limits", "ingressNamespace"]);
-    const quota = r.object("namespace.quota", o.quota, "{ cpu: \"8\", memory: 16Gi, pods: 40 }");
-    r.unknownKeys("namespace.quota", quota, ["cpu", "memory", "pods"]);
-    const limits = r.object("namespace.limits", o.limits, "{ defaultRequest: { cpu: 100m, memory: 128Mi } }");
-    r.unknownKeys("namespace.limits", limits, ["defaultRequest", "default"]);
+    const o = r.object("namespace", value, NamespaceSchema);
+    const Q = N.quota.properties;
+    const L = N.limits.properties;
+    const quota = r.object("namespace.quota", o.quota, N.quota);
+    const limits = r.object("namespace.limits", o.limits, N.limits);
     return {
-        name: r.string("namespace.name", o.name, { default: defaultName, pattern: DNS_LABEL, what: "a DNS label", example: defaultName }),
-        podSecurity: r.string("namespace.podSecurity", o.podSecurity, { default: "restricted", oneOf: POD_SECURITY, example: "restricted" }) as NamespaceConfig["podSecurity"],
+        name: r.string("namespace.name", o.name, N.name, { default: defaultName, example: defaultName }),
+        podSecurity: r.string("namespace.podSecurity", o.podSecurity, N.podSecurity) as NamespaceConfig["podSecurity"],
         quota: {
-            cpu: r.string("namespace.quota.cpu", quota.cpu, { default: "4", pattern: CPU, what: "a CPU quantity", example: `"8"` }),
-            memory: r.string("namespace.quota.memory", quota.memory, { default: "8Gi", pattern: MEMORY, what: "a memory quantity", example: "16Gi" }),
-            pods: r.integer("namespace.quota.pods", quota.pods, { default: 20, min: 1, max: 5000, example: "40" }),
+            cpu: r.string("namespace.quota.cpu", quota.cpu, Q.cpu),
+            memory: r.string("namespace.quota.memory", quota.memory, Q.memory),
+            pods: r.integer("namespace.quota.pods", quota.pods, Q.pods),
         },
         limits: {
-            defaultRequest: amounts(r, "namespace.limits.defaultRequest", limits.defaultRequest, { cpu: "100m", memory: "128Mi" }),
-            default: amounts(r, "namespace.limits.default", limits.default, { cpu: "500m", memory: "512Mi" }),
+            defaultRequest: amounts(r, "namespace.limits.defaultRequest", limits.defaultRequest, L.defaultRequest),
+            default: amounts(r, "namespace.limits.default", limits.default, L.default),
         },
-        ingressNamespace: r.string("namespace.ingressNamespace", o.ingressNamespace, { default: DEFAULT_INGRESS_NAMESPACE, pattern: DNS_LABEL, what: "a namespace name", example: DEFAULT_INGRESS_NAMESPACE }),
+        ingressNamespace: r.string("namespace.ingressNamespace", o.ingressNamespace, N.ingressNamespace),
     };
 }
 
 function readHelm(r: ConfigReader, value: unknown): HelmConfig {
-    const o = r.object("helm", value, "{ wait: true, timeoutSeconds: 600 }");
+    const o = r.object("helm", value, HelmSchema);
     if (o.atomic !== undefined) {
         r.issue("helm.atomic", "is no longer used: the chart is rendered and each object applied by Pulumi; a failed rollout fails the update and the previous release keeps serving (see README, the rendering model)",
             "remove helm.atomic");
     }
-    r.unknownKeys("helm", o, ["atomic", "wait", "timeoutSeconds"]);
     return {
-        wait: r.boolean("helm.wait", o.wait, { default: true, example: "true" }),
-        timeoutSeconds: r.integer("helm.timeoutSeconds", o.timeoutSeconds, { default: DEFAULT_HELM_TIMEOUT_SECONDS, min: 30, max: 3600, example: "600" }),
+        wait: r.boolean("helm.wait", o.wait, HelmSchema.properties.wait),
+        timeoutSeconds: r.integer("helm.timeoutSeconds", o.timeoutSeconds, HelmSchema.properties.timeoutSeconds),
     };
 }
 
-function readReleaseFields(r: ConfigReader, key: string, o: Record<string, unknown>): Release {
-    const version = r.string(`${key}.version`, o.version, { pattern: SEMVER, what: "a semantic version (never latest)", example: `"1.8.3"` });
+type ReleaseSection = typeof ReleaseSchema | typeof PinSchema;
+
+function readReleaseFields(r: ConfigReader, key: string, o: Record<string, unknown>, schema: ReleaseSection): Release {
+    const F = schema.properties;
+    const version = r.string(`${key}.version`, o.version, F.version);
     return {
         version,
-        imageTag: r.string(`${key}.imageTag`, o.imageTag, { default: version, pattern: IMAGE_TAG, what: "an image tag", example: `"1.8.3"` }),
-        imageDigest: r.string(`${key}.imageDigest`, o.imageDigest, { optional: true, pattern: DIGEST, what: "an image digest sha256:<64 hex>", example: "sha256:4f53…" }),
-        chartVersion: r.string(`${key}.chartVersion`, o.chartVersion, { optional: true, pattern: SEMVER, what: "an exact chart version", example: `"0.4.1"` }),
+        imageTag: r.string(`${key}.imageTag`, o.imageTag, F.imageTag, { default: version }),
+        imageDigest: r.string(`${key}.imageDigest`, o.imageDigest, F.imageDigest, { optional: true }),
+        chartVersion: r.string(`${key}.chartVersion`, o.chartVersion, F.chartVersion, { optional: true }),
     };
 }
 
@@ -374,9 +351,8 @@ function readRelease(r: ConfigReader, value: unknown, env: Environment): Release
         }
         return undefined;
     }
-    const o = r.object("release", value, "{ version: \"1.8.3\" }");
-    r.unknownKeys("release", o, ["version", "imageTag", "imageDigest", "chartVersion"]);
-    const rel = readReleaseFields(r, "release", o);
+    const o = r.object("release", value, ReleaseSchema);
+    const rel = readReleaseFields(r, "release", o, ReleaseSchema);
     if (rel.imageTag === "latest") {
         r.issue("release.imageTag", "must not be latest: releases are pinned", `"1.8.3"`);
     }
@@ -384,9 +360,8 @@ function readRelease(r: ConfigReader, value: unknown, env: Environment): Release
 }
 
 function readPromotion(r: ConfigReader, value: unknown, env: Environment, project: string): PromotionConfig {
-    const o = r.object("promotion", value, `{ from: organization/${project}/staging }`);
-    r.unknownKeys("promotion", o, ["from", "soak"]);
-    const soakSeconds = readDuration(r, "promotion.soak", o.soak);
+    const o = r.object("promotion", value, PromotionSchema);
+    const soakSeconds = readDuration(r, "promotion.soak", o.soak, PromotionSchema.properties.soak);
     const upstream = UPSTREAM[env];
     if (!upstream) {
         if (o.from !== undefined) {
@@ -398,7 +373,7 @@ function readPromotion(r: ConfigReader, value: unknown, env: Environment, projec
         return { soakSeconds: 0 };
     }
     const def = `organization/${project}/${SHORT_NAMES[upstream]}`;
-    const from = r.string("promotion.from", o.from, { default: def, pattern: STACK_REF, what: "a stack reference <org>/<project>/<stack>", example: def });
+    const from = r.string("promotion.from", o.from, PromotionSchema.properties.from, { default: def, example: def });
     const fromEnv = environmentFromStackName(from);
     if (fromEnv !== undefined && fromEnv !== upstream) {
         r.issue("promotion.from", `promotes ${env} from a ${fromEnv} stack (${from}); only ${upstream} → ${env} is allowed (dev → staging → prod)`, def);
@@ -406,15 +381,16 @@ function readPromotion(r: ConfigReader, value: unknown, env: Environment, projec
     return { from, soakSeconds };
 }
 
-/** `90s`, `30m`, `2h`, `1d` (or a sum like `1h30m`) in seconds; absent is 0. */
-function readDuration(r: ConfigReader, key: string, value: unknown): number {
+/** A duration key (`90s`, `30m`, `2h`, `1d`, or a sum like `1h30m`) in seconds; absent is its schema default. */
+function readDuration(r: ConfigReader, key: string, value: unknown, node: TSchema & { default?: string }): number {
+    const fallback = parseDuration(node.default) ?? 0;
     if (value === undefined || value === null || value === "") {
-        return 0;
+        return fallback;
     }
     const seconds = parseDuration(value);
     if (seconds === undefined) {
-        r.issue(key, `must be a duration such as 30m, 2h or 1d; got ${show(value)}`, `"2h"`);
-        return 0;
+        r.issue(key, `must be ${(node as { patternErrorMessage?: string }).patternErrorMessage}; got ${show(value)}`, exampleText(node.examples?.[0]));
+        return fallback;
     }
     return seconds;
 }
@@ -429,8 +405,6 @@ export function parseDuration(value: unknown): number | undefined {
     const unit: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
     return parts.slice(1).filter(Boolean).reduce((acc, p) => acc + Number(p!.slice(0, -1)) * unit[p!.slice(-1)], 0);
 }
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * An unquoted `2026-12-20T00:00:00Z` in a stack file is a YAML timestamp: the Pulumi CLI hands it
@@ -448,17 +422,17 @@ function readFreeze(r: ConfigReader, value: unknown): FreezeWindow[] {
     if (value === undefined || value === null) {
         return [];
     }
+    const W = FreezeSchema.items;
     if (!Array.isArray(value)) {
-        r.issue("freeze", `must be a list of windows, got ${show(value)}`, `[{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }]`);
+        r.issue("freeze", `must be a list of windows, got ${show(value)}`, exampleText(FreezeSchema.examples[0]));
         return [];
     }
     return value.map((w, i) => {
         const key = `freeze[${i}]`;
-        const o = r.object(key, w, `{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }`);
-        r.unknownKeys(key, o, ["from", "to", "reason"]);
-        const from = r.string(`${key}.from`, yamlTime(o.from), { pattern: RFC3339, what: "an RFC 3339 time with a zone", example: `"2026-12-20T00:00:00Z"` });
-        const to = r.string(`${key}.to`, yamlTime(o.to), { pattern: RFC3339, what: "an RFC 3339 time with a zone", example: `"2027-01-04T00:00:00Z"` });
-        const reason = r.string(`${key}.reason`, o.reason, { pattern: /\S.{4,}/, what: "a reason of at least 5 characters", example: `"year-end freeze"` });
+        const o = r.object(key, w, W);
+        const from = r.string(`${key}.from`, yamlTime(o.from), W.properties.from);
+        const to = r.string(`${key}.to`, yamlTime(o.to), W.properties.to);
+        const reason = r.string(`${key}.reason`, o.reason, W.properties.reason);
         if (RFC3339.test(from) && RFC3339.test(to) && Date.parse(to) <= Date.parse(from)) {
             r.issue(`${key}.to`, `is not after ${key}.from (${from})`, `a time after ${from}`);
         }
@@ -466,42 +440,35 @@ function readFreeze(r: ConfigReader, value: unknown): FreezeWindow[] {
     });
 }
 
-const SMOKE_EXAMPLE = "{ smoke: { image: ghcr.io/acme/smoke-check:1.4.0, path: /healthz } }";
-const URL_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/?-]*$/;
-
 function readVerification(r: ConfigReader, value: unknown, app: AppConfig, helm: HelmConfig): VerificationConfig {
-    const o = r.object("verification", value, SMOKE_EXAMPLE);
-    r.unknownKeys("verification", o, ["smoke"]);
+    const o = r.object("verification", value, VerificationSchema);
     if (o.smoke === undefined || o.smoke === null) {
         return {};
     }
-    const s = r.object("verification.smoke", o.smoke, "{ image: ghcr.io/acme/smoke-check:1.4.0, path: /healthz, expectStatus: 200, timeout: 5m }");
-    r.unknownKeys("verification.smoke", s, ["enabled", "image", "service", "port", "path", "expectStatus", "timeout", "command"]);
-    if (!r.boolean("verification.smoke.enabled", s.enabled, { default: true, example: "false" })) {
+    const M = SmokeSchema.properties;
+    const s = r.object("verification.smoke", o.smoke, SmokeSchema);
+    if (!r.boolean("verification.smoke.enabled", s.enabled, M.enabled)) {
         return {};
     }
-    const image = r.string("verification.smoke.image", s.image, {
-        pattern: /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-        what: "an image reference (registry/name:tag or @sha256 digest)", example: "ghcr.io/acme/smoke-check:1.4.0",
-    });
+    const image = r.string("verification.smoke.image", s.image, M.image);
     if (!helm.wait) {
         r.issue("verification.smoke", "needs helm.wait: true: a smoke check of a rollout nobody waited for would test the previous release's pods", "helm: { wait: true }");
     }
-    const timeout = s.timeout === undefined ? 300 : readDuration(r, "verification.smoke.timeout", s.timeout);
-    if (s.timeout !== undefined && timeout > 0 && (timeout < 10 || timeout > 3600)) {
-        r.issue("verification.smoke.timeout", `must be between 10s and 1h; got ${show(s.timeout)}`, `"5m"`);
+    const timeout = readDuration(r, "verification.smoke.timeout", s.timeout, M.timeout);
+    if (s.timeout !== undefined && parseDuration(s.timeout) !== undefined && (timeout < 10 || timeout > 3600)) {
+        r.issue("verification.smoke.timeout", `must be between 10s and 1h; got ${show(s.timeout)}`, exampleText(M.timeout.examples[0]));
     }
-    const command = s.command === undefined ? undefined : r.stringList("verification.smoke.command", s.command, { example: `["/check", "--url", "$(SMOKE_URL)"]` });
+    const command = s.command === undefined ? undefined : r.stringList("verification.smoke.command", s.command, M.command);
     if (command !== undefined && command.length === 0) {
-        r.issue("verification.smoke.command", "is empty: leave it out for the default curl check, or give the image's check", `["/check", "--url", "$(SMOKE_URL)"]`);
+        r.issue("verification.smoke.command", "is empty: leave it out for the default curl check, or give the image's check", exampleText(M.command.examples[0]));
     }
     const smoke: SmokeConfig = {
         image,
-        service: r.string("verification.smoke.service", s.service, { default: app.name, pattern: DNS_LABEL, what: "a Service name (DNS label)", example: app.name }),
-        port: r.integer("verification.smoke.port", s.port, { default: 80, min: 1, max: 65535, example: "80" }),
-        path: r.string("verification.smoke.path", s.path, { default: "/", pattern: URL_PATH, what: "a URL path starting with /", example: "/healthz" }),
-        expectStatus: r.integer("verification.smoke.expectStatus", s.expectStatus, { default: 200, min: 100, max: 599, example: "200" }),
-        timeoutSeconds: timeout > 0 ? timeout : 300,
+        service: r.string("verification.smoke.service", s.service, M.service, { default: app.name, example: app.name }),
+        port: r.integer("verification.smoke.port", s.port, M.port),
+        path: r.string("verification.smoke.path", s.path, M.path),
+        expectStatus: r.integer("verification.smoke.expectStatus", s.expectStatus, M.expectStatus),
+        timeoutSeconds: timeout,
         ...(command !== undefined ? { command } : {}),
     };
     return { smoke };
@@ -511,34 +478,28 @@ function readOverride(r: ConfigReader, value: unknown): GateOverride | undefined
     if (value === undefined || value === null) {
         return undefined;
     }
-    const example = `{ gates: [soak], reason: "INC-2300: checkout hotfix cannot wait for the soak" }`;
-    const o = r.object("override", value, example);
-    r.unknownKeys("override", o, ["gates", "reason"]);
-    const gates = r.stringList("override.gates", o.gates, { example: "[soak, freeze]" });
-    gates.forEach((g, i) => {
-        if (!(OVERRIDABLE_GATES as readonly string[]).includes(g)) {
-            r.issue(`override.gates[${i}]`, `must be one of ${OVERRIDABLE_GATES.join(", ")}; got ${show(g)} (policy is never overridden)`, "soak");
-        }
-    });
-    if (gates.length === 0) {
-        r.issue("override.gates", "is empty: name the gates to override (soak, freeze), or remove override", "[soak]");
+    const G = OverrideSchema.properties;
+    const o = r.object("override", value, OverrideSchema);
+    const gates = r.stringList("override.gates", o.gates, G.gates, { optional: false });
+    const known = G.gates.items.enum as readonly string[];
+    if (o.gates !== undefined && gates.length === 0) {
+        r.issue("override.gates", "is empty: name the gates to override (soak, freeze), or remove override", exampleText(G.gates.examples[0]));
     }
-    const reason = r.string("override.reason", o.reason, { pattern: /\S.{8,}/, what: "a reason of at least 10 characters (incident or ticket)", example: `"INC-2300: checkout hotfix cannot wait for the soak"` });
-    return { gates: gates.filter((g): g is OverridableGate => (OVERRIDABLE_GATES as readonly string[]).includes(g)), reason };
+    const reason = r.string("override.reason", o.reason, G.reason);
+    return { gates: gates.filter((g): g is OverridableGate => known.includes(g)), reason };
 }
 
 function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig | undefined {
     if (value === undefined) {
         return undefined;
     }
-    const o = r.object("pin", value, "{ version: \"1.8.2\", reason: \"INC-2291: roll back 1.8.3\" }");
-    r.unknownKeys("pin", o, ["version", "imageTag", "imageDigest", "chartVersion", "reason", "emergency"]);
+    const o = r.object("pin", value, PinSchema);
     if (env === "development") {
         r.issue("pin", "is not used on development stacks: set delivery:release.version to the version to run", "remove pin; set release.version");
     }
-    const rel = readReleaseFields(r, "pin", o);
-    const reason = r.string("pin.reason", o.reason, { pattern: /\S.{8,}/, what: "a reason of at least 10 characters (incident or ticket)", example: `"INC-2291: 1.8.3 leaks connections"` });
-    const emergency = r.boolean("pin.emergency", o.emergency, { default: false, example: "true" });
+    const rel = readReleaseFields(r, "pin", o, PinSchema);
+    const reason = r.string("pin.reason", o.reason, PinSchema.properties.reason);
+    const emergency = r.boolean("pin.emergency", o.emergency, PinSchema.properties.emergency);
     return { ...rel, reason, emergency };
 }
 

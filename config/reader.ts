@@ -1,3 +1,4 @@
+import { Kind, OptionalKind, TSchema } from "@sinclair/typebox";
 import { isSecretName, secretShape } from "../policy/lib/secrets";
 
 /**
@@ -47,6 +48,69 @@ interface Common<T> {
     readonly example: string;
 }
 
+/** What a call may add to a schema node: a default computed from other keys, a conditional requirement. */
+export interface Overrides<T> {
+    readonly default?: T;
+    /** true: absent is fine; false: required although the schema marks the key optional. */
+    readonly optional?: boolean;
+    readonly example?: string;
+}
+
+type StringOpts = Common<string> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string };
+type IntegerOpts = Common<number> & { min?: number; max?: number };
+
+interface SchemaNode {
+    readonly [Kind]?: string;
+    readonly [OptionalKind]?: string;
+    readonly default?: unknown;
+    readonly examples?: readonly unknown[];
+    readonly pattern?: string;
+    readonly patternErrorMessage?: string;
+    readonly enum?: readonly string[];
+    readonly minimum?: number;
+    readonly maximum?: number;
+    readonly items?: SchemaNode;
+    readonly properties?: Readonly<Record<string, SchemaNode>>;
+    readonly additionalProperties?: unknown;
+    readonly "x-hint"?: string;
+}
+
+function isSchema(x: unknown): x is TSchema {
+    return typeof x === "object" && x !== null && (x as SchemaNode)[Kind] !== undefined;
+}
+
+/** A YAML-ish rendering of an example value, as it would be written in a stack file. */
+export function exampleText(value: unknown): string {
+    if (typeof value === "string") {
+        const plain = value !== "" && !/^[\d.]+$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value) && !/^[\s{}[\],&*#?|<>=!%@`"'-]/.test(value) && !/: |\s#|\s$/.test(value);
+        return plain ? value : JSON.stringify(value);
+    }
+    if (Array.isArray(value)) {
+        return `[${value.map(exampleText).join(", ")}]`;
+    }
+    if (typeof value === "object" && value !== null) {
+        return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${exampleText(v)}`).join(", ")} }`;
+    }
+    return String(value);
+}
+
+/** The reader's options for a key, from its schema node plus what the call adds. */
+function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; min?: number; max?: number } {
+    const n = node as SchemaNode;
+    const def = (over.default ?? n.default) as T | undefined;
+    const optionalInSchema = n[OptionalKind] === "Optional";
+    return {
+        ...(def !== undefined ? { default: def } : {}),
+        optional: over.optional ?? (optionalInSchema && def === undefined),
+        example: over.example ?? exampleText(n.examples?.[0]),
+        ...(n.pattern !== undefined ? { pattern: new RegExp(n.pattern, "u"), what: n.patternErrorMessage } : {}),
+        ...(n.enum !== undefined ? { oneOf: n.enum } : {}),
+        ...(n["x-hint"] !== undefined ? { hint: n["x-hint"] } : {}),
+        ...(n.minimum !== undefined ? { min: n.minimum } : {}),
+        ...(n.maximum !== undefined ? { max: n.maximum } : {}),
+    };
+}
+
 /**
  * Reads values out of one top-level configuration object (or scalar) by path and records
  * issues against the full key.
@@ -71,8 +135,12 @@ export class ConfigReader {
         this.issues.push({ key: `${this.namespace}:${key}`, problem, example });
     }
 
-    /** An object at `key`; absent gives `{}`, a non-object records an issue and gives `{}`. */
-    object(key: string, value: unknown, example: string): Record<string, unknown> {
+    /**
+     * An object at `key`; absent gives `{}`, a non-object records an issue and gives `{}`. Given
+     * its schema node, a key the schema does not list is reported (unless `keys: false`).
+     */
+    object(key: string, value: unknown, rule: string | TSchema, opts: { keys?: boolean } = {}): Record<string, unknown> {
+        const example = typeof rule === "string" ? rule : exampleText((rule as SchemaNode).examples?.[0]);
         if (value === undefined || value === null) {
             return {};
         }
@@ -80,16 +148,22 @@ export class ConfigReader {
             this.issue(key, `must be an object, got ${this.show(key, value)}`, example);
             return {};
         }
-        return value as Record<string, unknown>;
+        const o = value as Record<string, unknown>;
+        const props = typeof rule === "string" ? undefined : (rule as SchemaNode).properties;
+        if (props !== undefined && (rule as SchemaNode).additionalProperties === false && opts.keys !== false) {
+            this.unknownKeys(key, o, Object.keys(props));
+        }
+        return o;
     }
 
-    string(key: string, value: unknown, opts: Common<string> & { pattern?: RegExp; oneOf?: readonly string[]; what?: string }): string;
-    string(key: string, value: unknown, opts: Common<string> & { optional: true; pattern?: RegExp; oneOf?: readonly string[]; what?: string }): string | undefined;
-    string(
-        key: string,
-        value: unknown,
-        opts: Common<string> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string },
-    ): string | undefined {
+    /** A string at `key`, by its schema node (or, for readers without a schema, explicit options). */
+    string(key: string, value: unknown, rule: TSchema, over?: Overrides<string> & { optional?: false }): string;
+    string(key: string, value: unknown, rule: TSchema, over: Overrides<string> & { optional: true }): string | undefined;
+    string(key: string, value: unknown, rule: TSchema, over?: Overrides<string>): string | undefined;
+    string(key: string, value: unknown, opts: StringOpts & { optional?: false }): string;
+    string(key: string, value: unknown, opts: StringOpts & { optional: true }): string | undefined;
+    string(key: string, value: unknown, rule: StringOpts | TSchema, over?: Overrides<string>): string | undefined {
+        const opts: StringOpts = isSchema(rule) ? fromSchema(rule, over) : rule;
         if (value === undefined || value === null || value === "") {
             if (opts.default !== undefined || opts.optional) {
                 return opts.default;
@@ -107,14 +181,15 @@ export class ConfigReader {
             return "";
         }
         if (opts.oneOf && !opts.oneOf.includes(value)) {
-            this.issue(key, `must be one of ${opts.oneOf.join(", ")}; got ${this.show(key, value)}`, opts.example);
+            this.issue(key, `must be one of ${opts.oneOf.join(", ")}; got ${this.show(key, value)}${opts.hint ? ` (${opts.hint})` : ""}`, opts.example);
         } else if (opts.pattern && !opts.pattern.test(value)) {
             this.issue(key, `must be ${opts.what ?? `a string matching ${opts.pattern}`}; got ${this.show(key, value)}`, opts.example);
         }
         return value;
     }
 
-    integer(key: string, value: unknown, opts: Common<number> & { min?: number; max?: number }): number {
+    integer(key: string, value: unknown, rule: IntegerOpts | TSchema, over?: Overrides<number>): number {
+        const opts: IntegerOpts = isSchema(rule) ? fromSchema(rule, over) : rule;
         const min = opts.min ?? Number.MIN_SAFE_INTEGER;
         const max = opts.max ?? Number.MAX_SAFE_INTEGER;
         if (value === undefined || value === null || value === "") {
@@ -136,7 +211,8 @@ export class ConfigReader {
         return n;
     }
 
-    boolean(key: string, value: unknown, opts: Common<boolean>): boolean {
+    boolean(key: string, value: unknown, rule: Common<boolean> | TSchema, over?: Overrides<boolean>): boolean {
+        const opts: Common<boolean> = isSchema(rule) ? fromSchema(rule, over) : rule;
         if (value === undefined || value === null || value === "") {
             if (opts.default !== undefined) {
                 return opts.default;
@@ -154,7 +230,10 @@ export class ConfigReader {
         return opts.default ?? false;
     }
 
-    stringList(key: string, value: unknown, opts: Common<readonly string[]> & { pattern?: RegExp; what?: string }): string[] {
+    /** A list of strings; by schema node, each item is read by the node's `items`. */
+    stringList(key: string, value: unknown, rule: (Common<readonly string[]> & { pattern?: RegExp; what?: string }) | TSchema, over?: Overrides<readonly string[]>): string[] {
+        const opts: Common<readonly string[]> & { pattern?: RegExp; what?: string } = isSchema(rule) ? fromSchema(rule, over) as Common<readonly string[]> : rule;
+        const items = isSchema(rule) ? (rule as SchemaNode).items : undefined;
         if (value === undefined || value === null) {
             return [...(opts.default ?? [])];
         }
@@ -162,14 +241,15 @@ export class ConfigReader {
             this.issue(key, `must be a list, got ${this.show(key, value)}`, opts.example);
             return [];
         }
-        return value.map((item, i) =>
-            this.string(`${key}[${i}]`, item, { example: opts.example, pattern: opts.pattern, what: opts.what }),
-        );
+        return value.map((item, i) => {
+            const itemOpts = items !== undefined ? fromSchema<string>(items as TSchema) : { pattern: opts.pattern, what: opts.what };
+            return this.string(`${key}[${i}]`, item, { ...itemOpts, default: undefined, example: opts.example, optional: false });
+        });
     }
 
     /** A map of string keys to values of one kind (e.g. feature flags). */
-    map<T>(key: string, value: unknown, example: string, read: (k: string, v: unknown) => T): Record<string, T> {
-        const obj = this.object(key, value, example);
+    map<T>(key: string, value: unknown, rule: string | TSchema, read: (k: string, v: unknown) => T): Record<string, T> {
+        const obj = this.object(key, value, rule);
         const out: Record<string, T> = {};
         for (const [k, v] of Object.entries(obj)) {
             out[k] = read(`${key}.${k}`, v);

@@ -3,17 +3,18 @@
  * operator and Sealed Secrets controller it installs, and the application's declared secrets.
  */
 import { Environment, SHORT_NAMES, environmentFromAlias } from "./environment";
-import { ConfigReader, show } from "./reader";
+import { ConfigReader, exampleText, show } from "./reader";
+import { DeclaredSecretSchema, SECRET_PROVIDERS, STORE_SCHEMAS, SecretsSchema, StoreCommon } from "./schema";
 
-export type SecretProvider = "aws" | "azure" | "gcp" | "vault" | "ibm";
-export const SECRET_PROVIDERS: readonly SecretProvider[] = ["aws", "azure", "gcp", "vault", "ibm"];
+export { SECRET_PROVIDERS };
+export type SecretProvider = typeof SECRET_PROVIDERS[number];
 
 /** External Secrets Operator chart; v0.17+ serves the external-secrets.io/v1 API used here. */
-export const DEFAULT_ESO_CHART_VERSION = "2.0.1";
+export const DEFAULT_ESO_CHART_VERSION = SecretsSchema.properties.operator.properties.chartVersion.default as string;
 export const ESO_CHART_REPOSITORY = "https://charts.external-secrets.io";
-export const DEFAULT_SEALED_SECRETS_CHART_VERSION = "2.17.2";
+export const DEFAULT_SEALED_SECRETS_CHART_VERSION = SecretsSchema.properties.sealedSecrets.properties.chartVersion.default as string;
 export const SEALED_SECRETS_CHART_REPOSITORY = "https://bitnami-labs.github.io/sealed-secrets";
-export const DEFAULT_REFRESH_INTERVAL = "1h";
+export const DEFAULT_REFRESH_INTERVAL = SecretsSchema.properties.refreshInterval.default as string;
 
 interface StoreBase {
     /** SecretStore name, referenced by declared secrets. @default the provider name */
@@ -122,21 +123,16 @@ export interface SecretsConfig {
     readonly serviceAccount: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const SEMVER = /^\d+\.\d+\.\d+$/;
-const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
-const HTTPS = /^https:\/\/[^\s]+$/;
-/** One or more PEM certificates and nothing else (no private keys). */
-const PEM_CERTS = /^\s*(-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/;
+const S = SecretsSchema.properties;
+const D = DeclaredSecretSchema.properties;
 
 export function readSecrets(
     r: ConfigReader, value: unknown, env: Environment, app: string, clusterProvider: string, hasAwsOidc: boolean,
 ): SecretsConfig {
     const short = SHORT_NAMES[env];
-    const o = r.object("secrets", value, "{ stores: [{ provider: aws, region: eu-west-1 }] }");
-    r.unknownKeys("secrets", o, ["stores", "secrets", "refreshInterval", "operator", "clusterStore", "sealedSecrets", "serviceAccount"]);
+    const o = r.object("secrets", value, SecretsSchema);
 
-    const rawStores = o.stores === undefined ? [] : Array.isArray(o.stores) ? o.stores : (r.issue("secrets.stores", `must be a list, got ${show(o.stores)}`, "[{ provider: aws, region: eu-west-1 }]"), []);
+    const rawStores = o.stores === undefined ? [] : Array.isArray(o.stores) ? o.stores : (r.issue("secrets.stores", `must be a list, got ${show(o.stores)}`, exampleText(S.stores.examples[0])), []);
     const stores = rawStores.map((s, i) => readStore(r, `secrets.stores[${i}]`, s, env, app, clusterProvider, hasAwsOidc));
     stores.forEach((s, i) => checkScope(r, `secrets.stores[${i}]`, s, env, app));
     const names = stores.map((s) => s.name);
@@ -146,40 +142,38 @@ export function readSecrets(
         }
     });
 
-    const rawSecrets = o.secrets === undefined ? [] : Array.isArray(o.secrets) ? o.secrets : (r.issue("secrets.secrets", `must be a list, got ${show(o.secrets)}`, "[{ name: database, remoteKey: database }]"), []);
+    const rawSecrets = o.secrets === undefined ? [] : Array.isArray(o.secrets) ? o.secrets : (r.issue("secrets.secrets", `must be a list, got ${show(o.secrets)}`, exampleText(S.secrets.examples[0])), []);
     const secrets = rawSecrets.map((s, i) => {
         const key = `secrets.secrets[${i}]`;
-        const so = r.object(key, s, "{ name: database, remoteKey: database }");
-        r.unknownKeys(key, so, ["name", "store", "remoteKey", "property", "envVar"]);
-        const store = r.string(`${key}.store`, so.store, { default: names[0] ?? "", example: names[0] ?? "aws" });
+        const so = r.object(key, s, DeclaredSecretSchema);
+        const store = r.string(`${key}.store`, so.store, D.store, { default: names[0] ?? "", example: names[0] ?? "aws" });
         if (stores.length === 0) {
             r.issue(key, "declares a secret but secrets.stores is empty", "stores: [{ provider: aws, region: eu-west-1 }]");
         } else if (!names.includes(store)) {
             r.issue(`${key}.store`, `names no configured store (stores: ${names.join(", ")}); got ${show(store)}`, names[0]);
         }
         return {
-            name: r.string(`${key}.name`, so.name, { pattern: DNS_LABEL, what: "a DNS label", example: "database" }),
+            name: r.string(`${key}.name`, so.name, D.name),
             store,
-            remoteKey: r.string(`${key}.remoteKey`, so.remoteKey, { pattern: /^[A-Za-z0-9][A-Za-z0-9_./-]*$/, what: "a key without a leading slash", example: "database" }),
-            property: r.string(`${key}.property`, so.property, { optional: true, example: "password" }),
-            envVar: r.string(`${key}.envVar`, so.envVar, { optional: true, pattern: /^[A-Z_][A-Z0-9_]*$/, what: "an environment variable name", example: "DATABASE_PASSWORD" }),
+            remoteKey: r.string(`${key}.remoteKey`, so.remoteKey, D.remoteKey),
+            property: r.string(`${key}.property`, so.property, D.property, { optional: true }),
+            envVar: r.string(`${key}.envVar`, so.envVar, D.envVar, { optional: true }),
         };
     });
 
-    const op = r.object("secrets.operator", o.operator, "{ install: true, chartVersion: \"2.0.1\" }");
-    r.unknownKeys("secrets.operator", op, ["install", "chartVersion", "namespace"]);
-    const ss = r.object("secrets.sealedSecrets", o.sealedSecrets, "{ enabled: true }");
-    r.unknownKeys("secrets.sealedSecrets", ss, ["enabled", "chartVersion", "namespace"]);
+    const O = S.operator.properties;
+    const X = S.sealedSecrets.properties;
+    const op = r.object("secrets.operator", o.operator, S.operator);
+    const ss = r.object("secrets.sealedSecrets", o.sealedSecrets, S.sealedSecrets);
 
     let clusterStore: SecretsConfig["clusterStore"];
     if (o.clusterStore !== undefined) {
-        const cs = r.object("secrets.clusterStore", o.clusterStore, "{ store: vault, namespaces: [storefront-prod] }");
-        r.unknownKeys("secrets.clusterStore", cs, ["store", "namespaces"]);
-        const store = r.string("secrets.clusterStore.store", cs.store, { example: names[0] ?? "vault" });
+        const cs = r.object("secrets.clusterStore", o.clusterStore, S.clusterStore);
+        const store = r.string("secrets.clusterStore.store", cs.store, S.clusterStore.properties.store, { example: names[0] });
         if (!names.includes(store)) {
             r.issue("secrets.clusterStore.store", `names no configured store (stores: ${names.join(", ") || "none"}); got ${show(store)}`, names[0] ?? "vault");
         }
-        const namespaces = r.stringList("secrets.clusterStore.namespaces", cs.namespaces, { pattern: DNS_LABEL, what: "a namespace name", example: "[storefront-prod]" });
+        const namespaces = r.stringList("secrets.clusterStore.namespaces", cs.namespaces, S.clusterStore.properties.namespaces, { default: [] });
         const platform = ["default", "kube-system", "kube-public", "kube-node-lease", "external-secrets"];
         namespaces.forEach((ns, i) => {
             const others = environmentsNamed(ns).filter((e) => e !== env);
@@ -198,20 +192,20 @@ export function readSecrets(
     return {
         stores,
         secrets,
-        refreshInterval: r.string("secrets.refreshInterval", o.refreshInterval, { default: DEFAULT_REFRESH_INTERVAL, pattern: DURATION, what: "a duration like 1h or 15m", example: "1h" }),
+        refreshInterval: r.string("secrets.refreshInterval", o.refreshInterval, S.refreshInterval),
         operator: {
-            install: r.boolean("secrets.operator.install", op.install, { default: stores.length > 0, example: "true" }),
-            chartVersion: r.string("secrets.operator.chartVersion", op.chartVersion, { default: DEFAULT_ESO_CHART_VERSION, pattern: SEMVER, what: "an exact chart version", example: `"${DEFAULT_ESO_CHART_VERSION}"` }),
-            namespace: r.string("secrets.operator.namespace", op.namespace, { default: "external-secrets", pattern: DNS_LABEL, what: "a namespace name", example: "external-secrets" }),
+            install: r.boolean("secrets.operator.install", op.install, O.install, { default: stores.length > 0 }),
+            chartVersion: r.string("secrets.operator.chartVersion", op.chartVersion, O.chartVersion),
+            namespace: r.string("secrets.operator.namespace", op.namespace, O.namespace),
         },
         clusterStore,
         sealedSecrets: {
-            enabled: r.boolean("secrets.sealedSecrets.enabled", ss.enabled, { default: false, example: "true" }),
-            chartVersion: r.string("secrets.sealedSecrets.chartVersion", ss.chartVersion, { default: DEFAULT_SEALED_SECRETS_CHART_VERSION, pattern: SEMVER, what: "an exact chart version", example: `"${DEFAULT_SEALED_SECRETS_CHART_VERSION}"` }),
-            namespace: r.string("secrets.sealedSecrets.namespace", ss.namespace, { default: "kube-system", pattern: DNS_LABEL, what: "a namespace name", example: "kube-system" }),
+            enabled: r.boolean("secrets.sealedSecrets.enabled", ss.enabled, X.enabled),
+            chartVersion: r.string("secrets.sealedSecrets.chartVersion", ss.chartVersion, X.chartVersion),
+            namespace: r.string("secrets.sealedSecrets.namespace", ss.namespace, X.namespace),
         },
         serviceAccount: (() => {
-            const sa = r.string("secrets.serviceAccount", o.serviceAccount, { default: `${app}-secrets`, pattern: DNS_LABEL, what: "a service account name", example: `${app}-secrets` });
+            const sa = r.string("secrets.serviceAccount", o.serviceAccount, S.serviceAccount, { default: `${app}-secrets`, example: `${app}-secrets` });
             if (sa === "default") {
                 r.issue("secrets.serviceAccount", "is the namespace's default service account: every pod in the namespace would hold the store's cloud identity", `${app}-secrets`);
             }
@@ -244,6 +238,7 @@ export function readSecrets(
             r.issue(`${key}.${field}`, `is ${JSON.stringify(value)}, ${why}: each environment's identity reads only its own secrets`, example);
         switch (s.provider) {
             case "aws": {
+                const T = STORE_SCHEMAS.aws.properties;
                 const own = `${env}/${app}/`;
                 if (s.prefix !== "" && !s.prefix.startsWith(own)) {
                     const o = other(s.prefix);
@@ -252,6 +247,7 @@ export function readSecrets(
                 break;
             }
             case "gcp": {
+                const T = STORE_SCHEMAS.gcp.properties;
                 const own = `${SHORT_NAMES[env]}-${app}-`;
                 if (!s.prefix.startsWith(own)) {
                     const o = other(s.prefix);
@@ -260,6 +256,7 @@ export function readSecrets(
                 break;
             }
             case "vault": {
+                const T = STORE_SCHEMAS.vault.properties;
                 const own: Record<string, string> = { mount: `kv-${SHORT_NAMES[env]}`, authMount: `kubernetes-${SHORT_NAMES[env]}`, role: `${app}-${SHORT_NAMES[env]}` };
                 for (const [field, value] of [["mount", s.mount], ["authMount", s.authMount], ["role", s.role ?? ""]] as const) {
                     const o = other(value);
@@ -273,6 +270,7 @@ export function readSecrets(
                 break;
             }
             case "azure": {
+                const T = STORE_SCHEMAS.azure.properties;
                 const o = other(s.vaultUrl);
                 if (s.vaultUrl && o.length > 0) {
                     refuse("vaultUrl", s.vaultUrl, `a Key Vault of the ${o.join("/")} environment`, `https://kv-${app}-${SHORT_NAMES[env]}.vault.azure.net/`);
@@ -285,35 +283,40 @@ export function readSecrets(
     }
 
     function readStore(r: ConfigReader, key: string, value: unknown, env: Environment, app: string, clusterProvider: string, hasAwsOidc: boolean): StoreConfig {
-        const so = r.object(key, value, "{ provider: aws, region: eu-west-1 }");
-        const provider = r.string(`${key}.provider`, so.provider, { oneOf: SECRET_PROVIDERS, example: "aws" }) as SecretProvider;
-        const name = r.string(`${key}.name`, so.name, { default: provider, pattern: DNS_LABEL, what: "a DNS label", example: provider });
+        // The provider picks the store's schema; its keys are checked against that one.
+        const so = r.object(key, value, StoreCommon, { keys: false });
+        const provider = r.string(`${key}.provider`, so.provider, StoreCommon.properties.provider) as SecretProvider;
+        const name = r.string(`${key}.name`, so.name, StoreCommon.properties.name, { default: provider, example: provider });
+        const known = (SECRET_PROVIDERS as readonly string[]).includes(provider);
+        if (known && value !== null && typeof value === "object" && !Array.isArray(value)) {
+            r.unknownKeys(key, so, Object.keys(STORE_SCHEMAS[provider].properties));
+        }
         const existingCluster = clusterProvider === "existing";
         switch (provider) {
             case "aws": {
-                r.unknownKeys(key, so, ["provider", "name", "region", "service", "prefix", "kmsKeyArn", "roleArn"]);
-                const roleArn = r.string(`${key}.roleArn`, so.roleArn, { optional: true, pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\//, what: "an IAM role ARN", example: "arn:aws:iam::123456789012:role/eso-prod" });
+                const T = STORE_SCHEMAS.aws.properties;
+                const roleArn = r.string(`${key}.roleArn`, so.roleArn, T.roleArn, { optional: true });
                 const knownCluster = ["aws", "azure", "gcp", "existing", "stack"].includes(clusterProvider); // else cluster.provider is the root cause
                 if (roleArn === undefined && knownCluster && !(clusterProvider === "aws" || clusterProvider === "stack" || hasAwsOidc)) {
                     r.issue(`${key}.roleArn`, `is required on ${existingCluster ? "an existing cluster without cluster.oidcProviderArn" : `a cluster of provider ${clusterProvider}`}: there is no AWS OIDC provider to trust`, "arn:aws:iam::123456789012:role/eso-prod");
                 }
                 return {
                     provider, name, roleArn,
-                    region: r.string(`${key}.region`, so.region, { pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, what: "an AWS region", example: "eu-west-1" }),
-                    service: r.string(`${key}.service`, so.service, { default: "SecretsManager", oneOf: ["SecretsManager", "ParameterStore"], example: "SecretsManager" }) as AwsStoreConfig["service"],
-                    prefix: r.string(`${key}.prefix`, so.prefix, { default: `${env}/${app}/`, pattern: /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\/$/, what: "a path prefix ending in /", example: `${env}/${app}/` }),
-                    kmsKeyArn: r.string(`${key}.kmsKeyArn`, so.kmsKeyArn, { optional: true, pattern: /^arn:aws[a-z-]*:kms:/, what: "a KMS key ARN", example: "arn:aws:kms:eu-west-1:123456789012:key/…" }),
+                    region: r.string(`${key}.region`, so.region, T.region),
+                    service: r.string(`${key}.service`, so.service, T.service) as AwsStoreConfig["service"],
+                    prefix: r.string(`${key}.prefix`, so.prefix, T.prefix, { default: `${env}/${app}/`, example: `${env}/${app}/` }),
+                    kmsKeyArn: r.string(`${key}.kmsKeyArn`, so.kmsKeyArn, T.kmsKeyArn, { optional: true }),
                 };
             }
             case "azure": {
-                r.unknownKeys(key, so, ["provider", "name", "vaultUrl", "resourceGroup", "location", "clientId", "tenantId"]);
+                const T = STORE_SCHEMAS.azure.properties;
                 const cfg: AzureStoreConfig = {
                     provider, name,
-                    vaultUrl: r.string(`${key}.vaultUrl`, so.vaultUrl, { optional: true, pattern: /^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/?$/, what: "a Key Vault URL", example: "https://kv-storefront-prod.vault.azure.net/" }),
-                    resourceGroup: r.string(`${key}.resourceGroup`, so.resourceGroup, { optional: true, example: "rg-delivery-prod" }),
-                    location: r.string(`${key}.location`, so.location, { optional: true, example: "westeurope" }),
-                    clientId: r.string(`${key}.clientId`, so.clientId, { optional: true, example: "11111111-2222-3333-4444-555555555555" }),
-                    tenantId: r.string(`${key}.tenantId`, so.tenantId, { optional: true, example: "11111111-2222-3333-4444-555555555555" }),
+                    vaultUrl: r.string(`${key}.vaultUrl`, so.vaultUrl, T.vaultUrl, { optional: true }),
+                    resourceGroup: r.string(`${key}.resourceGroup`, so.resourceGroup, T.resourceGroup, { optional: true }),
+                    location: r.string(`${key}.location`, so.location, T.location, { optional: true }),
+                    clientId: r.string(`${key}.clientId`, so.clientId, T.clientId, { optional: true }),
+                    tenantId: r.string(`${key}.tenantId`, so.tenantId, T.tenantId, { optional: true }),
                 };
                 if (clusterProvider !== "azure") {
                     if (cfg.clientId === undefined || cfg.tenantId === undefined || cfg.vaultUrl === undefined) {
@@ -323,12 +326,12 @@ export function readSecrets(
                 return cfg;
             }
             case "gcp": {
-                r.unknownKeys(key, so, ["provider", "name", "project", "prefix", "serviceAccountEmail"]);
+                const T = STORE_SCHEMAS.gcp.properties;
                 const cfg: GcpStoreConfig = {
                     provider, name,
-                    project: r.string(`${key}.project`, so.project, { optional: true, pattern: /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, what: "a GCP project id", example: "acme-prod-123" }),
-                    prefix: r.string(`${key}.prefix`, so.prefix, { default: `${short}-${app}-`, pattern: /^[A-Za-z0-9_-]+$/, what: "a secret-id prefix", example: `${short}-${app}-` }),
-                    serviceAccountEmail: r.string(`${key}.serviceAccountEmail`, so.serviceAccountEmail, { optional: true, pattern: /^[^@\s]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$/, what: "a service account email", example: "eso@acme-prod-123.iam.gserviceaccount.com" }),
+                    project: r.string(`${key}.project`, so.project, T.project, { optional: true }),
+                    prefix: r.string(`${key}.prefix`, so.prefix, T.prefix, { default: `${short}-${app}-`, example: `${short}-${app}-` }),
+                    serviceAccountEmail: r.string(`${key}.serviceAccountEmail`, so.serviceAccountEmail, T.serviceAccountEmail, { optional: true }),
                 };
                 if (clusterProvider !== "gcp" && cfg.project === undefined) {
                     r.issue(`${key}.project`, "is required when the cluster is not a GKE cluster created here", "acme-prod-123");
@@ -336,37 +339,37 @@ export function readSecrets(
                 return cfg;
             }
             case "vault": {
-                r.unknownKeys(key, so, ["provider", "name", "server", "mount", "existingMount", "path", "authMount", "kubernetesHost", "role", "caBundle"]);
+                const T = STORE_SCHEMAS.vault.properties;
                 return {
                     provider, name,
-                    server: r.string(`${key}.server`, so.server, { pattern: HTTPS, what: "an https URL", example: "https://vault.acme.example:8200" }),
-                    mount: r.string(`${key}.mount`, so.mount, { default: `kv-${short}`, pattern: /^[a-z0-9][-a-z0-9_]*$/, what: "a mount path", example: `kv-${short}` }),
-                    existingMount: r.boolean(`${key}.existingMount`, so.existingMount, { default: false, example: "true" }),
-                    path: r.string(`${key}.path`, so.path, { default: app, pattern: /^[a-z0-9][-a-z0-9_/]*$/, what: "a path inside the mount", example: app }),
-                    authMount: r.string(`${key}.authMount`, so.authMount, { default: `kubernetes-${short}`, pattern: /^[a-z0-9][-a-z0-9_]*$/, what: "an auth mount path", example: `kubernetes-${short}` }),
-                    kubernetesHost: r.string(`${key}.kubernetesHost`, so.kubernetesHost, { optional: true, pattern: HTTPS, what: "an https URL", example: "https://api.cluster.acme.example:6443" }),
-                    role: r.string(`${key}.role`, so.role, { optional: true, pattern: /^[a-z0-9][-a-z0-9_.]*$/, what: "a Vault role name", example: `${app}-${short}` }),
-                    caBundle: r.string(`${key}.caBundle`, so.caBundle, { optional: true, pattern: PEM_CERTS, what: "PEM CA certificates", example: "-----BEGIN CERTIFICATE-----\\n…\\n-----END CERTIFICATE-----" }),
+                    server: r.string(`${key}.server`, so.server, T.server),
+                    mount: r.string(`${key}.mount`, so.mount, T.mount, { default: `kv-${short}`, example: `kv-${short}` }),
+                    existingMount: r.boolean(`${key}.existingMount`, so.existingMount, T.existingMount),
+                    path: r.string(`${key}.path`, so.path, T.path, { default: app, example: app }),
+                    authMount: r.string(`${key}.authMount`, so.authMount, T.authMount, { default: `kubernetes-${short}`, example: `kubernetes-${short}` }),
+                    kubernetesHost: r.string(`${key}.kubernetesHost`, so.kubernetesHost, T.kubernetesHost, { optional: true }),
+                    role: r.string(`${key}.role`, so.role, T.role, { optional: true, example: `${app}-${short}` }),
+                    caBundle: r.string(`${key}.caBundle`, so.caBundle, T.caBundle, { optional: true }),
                 };
             }
             case "ibm": {
-                r.unknownKeys(key, so, ["provider", "name", "serviceUrl", "auth", "apiKeySecret", "profile"]);
-                const auth = r.string(`${key}.auth`, so.auth, { default: "apiKey", oneOf: ["apiKey", "trustedProfile"], example: "trustedProfile" }) as IbmStoreConfig["auth"];
+                const T = STORE_SCHEMAS.ibm.properties;
+                const auth = r.string(`${key}.auth`, so.auth, T.auth) as IbmStoreConfig["auth"];
                 let apiKeySecret: IbmStoreConfig["apiKeySecret"];
                 if (so.apiKeySecret !== undefined) {
-                    const ks = r.object(`${key}.apiKeySecret`, so.apiKeySecret, "{ name: ibm-sm-api-key, key: apikey }");
+                    const ks = r.object(`${key}.apiKeySecret`, so.apiKeySecret, T.apiKeySecret);
                     apiKeySecret = {
-                        name: r.string(`${key}.apiKeySecret.name`, ks.name, { pattern: DNS_LABEL, what: "a secret name", example: "ibm-sm-api-key" }),
-                        key: r.string(`${key}.apiKeySecret.key`, ks.key, { default: "apikey", example: "apikey" }),
+                        name: r.string(`${key}.apiKeySecret.name`, ks.name, T.apiKeySecret.properties.name),
+                        key: r.string(`${key}.apiKeySecret.key`, ks.key, T.apiKeySecret.properties.key),
                     };
                 }
-                const profile = r.string(`${key}.profile`, so.profile, { optional: true, pattern: /^Profile-[0-9a-f-]+$/, what: "a trusted profile id", example: "Profile-0f6b1f3e-…" });
+                const profile = r.string(`${key}.profile`, so.profile, T.profile, { optional: true });
                 if (auth === "trustedProfile" && profile === undefined) {
                     r.issue(`${key}.profile`, "is required with auth: trustedProfile", "Profile-0f6b1f3e-9c0a-4c7e-8e3e-1f2a3b4c5d6e");
                 }
                 return {
                     provider, name, auth, apiKeySecret, profile,
-                    serviceUrl: r.string(`${key}.serviceUrl`, so.serviceUrl, { pattern: /^https:\/\/[a-z0-9-]+\.[a-z0-9-]+\.secrets-manager\.appdomain\.cloud$/, what: "a Secrets Manager instance URL", example: "https://1a2b3c4d.eu-de.secrets-manager.appdomain.cloud" }),
+                    serviceUrl: r.string(`${key}.serviceUrl`, so.serviceUrl, T.serviceUrl),
                 };
             }
             default:
