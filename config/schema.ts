@@ -163,11 +163,11 @@ export const ClusterSchema = Section({
         "IAM principals given cluster-admin through EKS access entries; the deployer is always added.", { default: [], example: ["arn:aws:iam::123456789012:role/platform-admins"] })),
     project: Opt(Text("GCP project (required for gcp).", { pattern: PATTERNS.gcpProject, what: "a GCP project id", example: "acme-prod-123" })),
     resourceGroup: Opt(Text("Existing resource group (azure).", { xDefault: "a new one named after the cluster", example: "rg-delivery-prod" })),
-    context: Opt(Text("kubeconfig context (existing).", { example: "kind-local" })),
+    context: Opt(Text("kubeconfig context (existing). A production stack on an existing cluster needs the owners' marker in it: ConfigMap kube-system/delivery-cluster with environment: production.", { example: "kind-local" })),
     kubeconfigPath: Opt(Text("kubeconfig file path (existing); the secret key delivery:kubeconfig takes precedence.", { example: "~/.kube/config" })),
     oidcIssuer: Opt(Text("OIDC issuer URL of an existing cluster, for workload identity.", { pattern: "^https:\\/\\/", what: "an https URL", example: "https://oidc.example.com/id/ABC" })),
     oidcProviderArn: Opt(Text("IAM OIDC provider ARN of an existing EKS cluster.", { pattern: "^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider\\/", what: "an IAM OIDC provider ARN", example: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC" })),
-    stack: Opt(Text("Stack whose cluster this stack reuses (required for provider stack).", { pattern: PATTERNS.stackRef, what: "a stack reference <org>/<project>/<stack>", example: "organization/delivery/dev" })),
+    stack: Opt(Text("Stack whose cluster this stack reuses (required for provider stack), e.g. dev and staging sharing one cluster by namespace; production borrows only from a stack whose own environment output is production.", { pattern: PATTERNS.stackRef, what: "a stack reference <org>/<project>/<stack>", example: "organization/delivery/dev" })),
 }, "The Kubernetes cluster the stack deploys to.", { provider: "aws", region: "eu-west-1" });
 
 // ---- delivery:app ------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ export const AppSchema = Section({
         tls: Opt(Flag("TLS on the Ingress.", { default: true })),
     }, "Ingress.", { host: "shop.example.com" })),
     logLevel: Opt(OneOf(LOG_LEVELS, "Log level given to the app.", { default: "info", example: "info" })),
-    features: Opt(Type.Record(Type.String(), FeatureFlag, { description: "Feature flags (FEATURE_<NAME> for the bundled chart).", examples: [{ newCheckout: true }] })),
+    features: Opt(Type.Record(Type.String(), FeatureFlag, { description: "Feature flags, passed to the bundled chart as FEATURE_<NAME> environment variables.", examples: [{ newCheckout: true }] })),
     env: Opt(Type.Record(Type.String(), EnvValue, {
         description: "Non-secret environment variables; secrets come from delivery:secrets.", examples: [{ REGION: "eu-west-1" }],
     })),
@@ -226,7 +226,7 @@ export const NamespaceSchema = Section({
         default: Opt(amounts("Default limits of a container.", "500m", "512Mi")),
     }, "LimitRange defaults.", { defaultRequest: { cpu: "100m", memory: "128Mi" } })),
     ingressNamespace: Opt(Text("Namespace of the ingress controller allowed to reach the app.", { pattern: PATTERNS.dnsLabel, what: "a namespace name", default: "ingress-nginx", example: "ingress-nginx" })),
-}, "The app's namespace: quota, limits, isolation.", { podSecurity: "restricted" });
+}, "The app's namespace. It always gets a default-deny NetworkPolicy plus allows for DNS, same-namespace traffic and the ingress controller to the app port; LoadBalancer and NodePort services are capped at 0 by the quota.", { podSecurity: "restricted" });
 
 // ---- delivery:chart, valuesFiles, values, helm -------------------------------------------------
 
@@ -241,7 +241,7 @@ export const ChartSchema = Section({
         tag: Opt(Text("Dotted path of the image tag.", { pattern: PATTERNS.dotted, what: "a dotted path into the chart's values", example: "connect.image.tag" })),
         digest: Opt(Text("Dotted path of the image digest.", { pattern: PATTERNS.dotted, what: "a dotted path into the chart's values", example: "connect.image.digest" })),
     }, "Where the promoted release lands in the chart's values (tag and/or digest required for a chart that is not the bundled one).", { repository: "connect.image.repository", tag: "connect.image.tag" })),
-    appValues: Opt(Flag("Give the typed delivery:app keys to the chart under the bundled chart's value names.", { xDefault: "true for the bundled chart, false otherwise" })),
+    appValues: Opt(Flag("Give the typed delivery:app keys to the chart under the bundled chart's value names (replicaCount, resources, autoscaling, podDisruptionBudget, ingress, env…); set it for a chart that follows those names.", { xDefault: "true for the bundled chart, false otherwise" })),
 }, "The chart: the bundled one, a directory, a Helm repository or an OCI registry.", { path: "charts/app" });
 
 export const ValuesFilesSchema = List(Type.String(), "Values files inside the project, merged in order before delivery:values.", { default: [], example: ["values/prod.yaml"] });
@@ -264,7 +264,7 @@ export const ReleaseSchema = Section(releaseFields("release"),
     "The release a development stack runs (CI sets it on merge); staging and prod take theirs from upstream.", { version: "1.8.3" });
 
 export const PromotionSchema = Section({
-    from: Opt(Text("Stack this one takes its release from (not on development).", { pattern: PATTERNS.stackRef, what: "a stack reference <org>/<project>/<stack>", xDefault: "organization/<project>/<upstream>", example: "organization/delivery/staging" })),
+    from: Opt(Text("Stack this one takes its release from (not on development); only dev → staging → prod.", { pattern: PATTERNS.stackRef, what: "a stack reference <org>/<project>/<stack>", xDefault: "organization/<project>/<upstream>", example: "organization/delivery/staging" })),
     soak: Opt(Text("How long the upstream must have run a release, verified, before this stack takes it.", { pattern: PATTERNS.duration, what: "a duration such as 30m, 2h or 1d", default: "0s", example: "2h" })),
 }, "Where the release comes from.", { from: "organization/delivery/staging" });
 
@@ -272,14 +272,14 @@ export const PinSchema = Section({
     ...releaseFields("pin"),
     reason: Text("Why the stack is pinned (incident, ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2291: 1.8.3 leaks connections" }),
     emergency: Opt(Flag("A release the upstream chain never ran, on purpose: recorded and reported by the policy pack.", { default: false })),
-}, "Hold a staging or prod stack at a release (a rollback when the stack ran it).", { version: "1.8.2", reason: "INC-2291: roll back 1.8.3" });
+}, "Hold a staging or prod stack at a release: a rollback when the stack ran it; in production otherwise only a release staging ran, or emergency: true.", { version: "1.8.2", reason: "INC-2291: roll back 1.8.3" });
 
 export const FreezeSchema = List(Section({
     from: Text("Start of the window.", { pattern: PATTERNS.rfc3339, what: "an RFC 3339 time with a zone", example: "2026-12-20T00:00:00Z" }),
     to: Text("End of the window (after from).", { pattern: PATTERNS.rfc3339, what: "an RFC 3339 time with a zone", example: "2027-01-04T00:00:00Z" }),
     reason: Text("Why.", { pattern: "\\S.{4,}", what: "a reason of at least 5 characters", example: "year-end freeze" }),
 }, "A window in which the release does not change (a rollback or an override still may).", { from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }),
-"Freeze windows.", { default: [], example: [{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }] });
+"Freeze windows: while now is inside one, the stack's release does not change (the update is refused naming the window; DELIVERY_NOW sets the clock for rehearsals).", { default: [], example: [{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }] });
 
 export const SmokeSchema = Section({
     enabled: Opt(Flag("Run the check.", { default: true, example: false })),
@@ -368,6 +368,7 @@ export const StoreCommon = Section({
 }, "A secret store.", { provider: "aws", region: "eu-west-1" });
 
 export const StoreSchema = Type.Union(Object.values(STORE_SCHEMAS), {
+    type: "object",
     description: "A secret store (External Secrets Operator SecretStore) with its cloud-side identity.",
     examples: [{ provider: "aws", region: "eu-west-1" }],
     // Editors and Ajv pick the branch by provider and report only that branch's problems.

@@ -1,0 +1,130 @@
+/**
+ * One schema: the generated JSON Schema and config reference are current, every shipped stack
+ * file names the schema and passes it, and a malformed stack file is flagged by the JSON Schema
+ * alone (as an editor with the YAML language server would) and refused by the program on the same
+ * key.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import Ajv, { ErrorObject } from "ajv";
+import { parse as parseYaml } from "yaml";
+import { ConfigValidationError, parseConfig } from "../config";
+import { DeliverySchema, STORE_SCHEMAS } from "../config/schema";
+import { REFERENCE_FILE, SCHEMA_FILE, referenceText, schemaText, stale } from "../tools/schema";
+import { stackFile } from "../tools/offline/stackfile";
+
+const ROOT = path.resolve(__dirname, "..");
+const STACKS = ["dev", "staging", "prod"] as const;
+const SCHEMA_LINE = "# yaml-language-server: $schema=./schema/stack-config.schema.json";
+
+function validator() {
+    const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true });
+    // Annotations the schema carries for editors and for the program's messages.
+    ajv.addVocabulary(["patternErrorMessage", "x-default", "x-secret", "x-hint"]);
+    return ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, SCHEMA_FILE), "utf8")));
+}
+
+const validate = validator();
+
+function errors(doc: unknown): ErrorObject[] {
+    return validate(doc) ? [] : [...(validate.errors ?? [])];
+}
+
+function shipped(stack: string): Record<string, unknown> {
+    return parseYaml(fs.readFileSync(stackFile(stack), "utf8")) as Record<string, unknown>;
+}
+
+/** The shipped dev file with one `delivery:*` key's value changed at a path (as a text edit would). */
+function broken(stack: string, key: string, at: readonly (string | number)[], value: unknown): Record<string, unknown> {
+    const doc = structuredClone(shipped(stack));
+    const config = doc.config as Record<string, unknown>;
+    if (at.length === 0) {
+        config[key] = value;
+        return doc;
+    }
+    let node = (config[key] ??= {}) as Record<string | number, unknown>;
+    for (const p of at.slice(0, -1)) {
+        node = (node[p] ??= {}) as Record<string | number, unknown>;
+    }
+    node[at[at.length - 1]] = value;
+    return doc;
+}
+
+/** What the program says of the same document. */
+function programIssues(stack: string, doc: Record<string, unknown>): string[] {
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(doc.config as Record<string, unknown>)) {
+        if (k.startsWith("delivery:")) {
+            values[k.slice("delivery:".length)] = v;
+        }
+    }
+    try {
+        parseConfig({ project: "delivery", stack, values, secretKeys: new Set(), root: ROOT });
+    } catch (e) {
+        if (e instanceof ConfigValidationError) {
+            return e.issues.map((i) => i.key);
+        }
+        throw e;
+    }
+    return [];
+}
+
+describe("one schema for the stack files", () => {
+    it("the generated JSON Schema and config reference are current (npm run schema)", () => {
+        assert.deepEqual(stale(), [], "run `npm run schema` and commit the result");
+        assert.equal(fs.readFileSync(path.join(ROOT, SCHEMA_FILE), "utf8"), schemaText());
+        assert.equal(fs.readFileSync(path.join(ROOT, REFERENCE_FILE), "utf8"), referenceText());
+    });
+
+    it("the reference documents every key of the schema, store providers included", () => {
+        const text = referenceText();
+        const walk = (prefix: string, node: { properties?: Record<string, unknown> }): string[] =>
+            Object.entries(node.properties ?? {}).flatMap(([k, v]) => [`${prefix}.${k}`, ...walk(`${prefix}.${k}`, v as { properties?: Record<string, unknown> })]);
+        for (const key of walk("delivery:app", DeliverySchema.properties.app)) {
+            assert.ok(text.includes(`\`${key}\``), `${key} is not in ${REFERENCE_FILE}`);
+        }
+        for (const provider of Object.keys(STORE_SCHEMAS)) {
+            assert.ok(text.includes(`with \`provider: ${provider}\``), provider);
+        }
+    });
+
+    for (const stack of STACKS) {
+        it(`Pulumi.${stack}.yaml names the schema on its first line and passes it`, () => {
+            assert.equal(fs.readFileSync(stackFile(stack), "utf8").split("\n")[0], SCHEMA_LINE);
+            assert.deepEqual(errors(shipped(stack)), []);
+        });
+    }
+
+    const cases: { what: string; key: string; at: (string | number)[]; value: unknown; path: string; keyword: string }[] = [
+        { what: "a wrong type", key: "delivery:app", at: ["replicas"], value: "three", path: "/config/delivery:app/replicas", keyword: "type" },
+        { what: "an unknown key", key: "delivery:app", at: ["replicaCount"], value: 2, path: "/config/delivery:app", keyword: "additionalProperties" },
+        { what: "an unknown top-level key", key: "delivery:clusters", at: [], value: {}, path: "/config", keyword: "additionalProperties" },
+        { what: "an out-of-range number", key: "delivery:app", at: ["replicas"], value: 0, path: "/config/delivery:app/replicas", keyword: "minimum" },
+        { what: "an unquoted version (YAML reads 1.30 as the number 1.3)", key: "delivery:cluster", at: ["version"], value: parseYaml("1.30"), path: "/config/delivery:cluster/version", keyword: "type" },
+        { what: "a value outside an enum", key: "delivery:app", at: ["logLevel"], value: "verbose", path: "/config/delivery:app/logLevel", keyword: "enum" },
+        { what: "a pattern miss", key: "delivery:cluster", at: ["network", "cidr"], value: "10.300.0.0/16", path: "/config/delivery:cluster/network/cidr", keyword: "pattern" },
+        { what: "a store field of another provider", key: "delivery:secrets", at: ["stores", 0, "vaultUrl"], value: "https://kv.vault.azure.net/", path: "/config/delivery:secrets/stores/0", keyword: "additionalProperties" },
+        { what: "a plaintext secret", key: "delivery:vaultToken", at: [], value: "s.abcdef", path: "/config/delivery:vaultToken", keyword: "type" },
+        { what: "a retired key", key: "delivery:helm", at: ["atomic"], value: true, path: "/config/delivery:helm/atomic", keyword: "not" },
+    ];
+    for (const c of cases) {
+        it(`flags ${c.what} by the JSON Schema alone, and the program refuses the same key`, () => {
+            const stack = c.key === "delivery:secrets" ? "prod" : "dev";
+            const doc = broken(stack, c.key, c.at, c.value);
+            const found = errors(doc);
+            assert.ok(found.some((e) => e.instancePath === c.path && e.keyword === c.keyword),
+                `expected ${c.keyword} at ${c.path}; got ${JSON.stringify(found.map((e) => [e.instancePath, e.keyword, e.message]))}`);
+            const said = programIssues(stack, doc);
+            const key = c.at.length === 0 ? c.key : `${c.key}.${c.at.join(".").replace(/\.(\d+)/g, "[$1]")}`;
+            assert.ok(said.some((k) => k === key || key.startsWith(`${k}.`) || k.startsWith(`${key}`)), `program: ${said.join(", ")} (wanted ${key})`);
+        });
+    }
+
+    it("other providers' keys and Pulumi's own stack-file keys pass", () => {
+        const doc = shipped("dev");
+        (doc.config as Record<string, unknown>)["gcp:project"] = "acme-dev-123";
+        doc.secretsprovider = "passphrase";
+        assert.deepEqual(errors(doc), []);
+    });
+});
