@@ -389,7 +389,7 @@ function readDuration(r: ConfigReader, key: string, value: unknown, node: TSchem
     }
     const seconds = parseDuration(value);
     if (seconds === undefined) {
-        r.issue(key, `must be ${(node as { patternErrorMessage?: string }).patternErrorMessage}; got ${show(value)}`, exampleText(node.examples?.[0]));
+        r.issue(key, `${(node as { patternErrorMessage?: string }).patternErrorMessage}; got ${show(value)}`, exampleText(node.examples?.[0]));
         return fallback;
     }
     return seconds;

@@ -103,7 +103,7 @@ function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { op
         ...(def !== undefined ? { default: def } : {}),
         optional: over.optional ?? (optionalInSchema && def === undefined),
         example: over.example ?? exampleText(n.examples?.[0]),
-        ...(n.pattern !== undefined ? { pattern: new RegExp(n.pattern, "u"), what: n.patternErrorMessage } : {}),
+        ...(n.pattern !== undefined ? { pattern: new RegExp(n.pattern, "u"), what: n.patternErrorMessage?.replace(/^must be /, "") } : {}),
         ...(n.enum !== undefined ? { oneOf: n.enum } : {}),
         ...(n["x-hint"] !== undefined ? { hint: n["x-hint"] } : {}),
         ...(n.minimum !== undefined ? { min: n.minimum } : {}),

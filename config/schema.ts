@@ -14,8 +14,8 @@
  * here; `Static<typeof X>` gives the TypeScript type of a node.
  *
  * Keywords beyond JSON Schema's validation vocabulary (annotations; validators ignore them):
- * - `patternErrorMessage`: what a value of a pattern is, shown by the editor and by the program
- *   ("must be <this>; got …").
+ * - `patternErrorMessage`: "must be <what the pattern means>", shown by the editor, and by the
+ *   program as "must be <what>; got …".
  * - `x-default`: the default when it depends on the environment or another key (text).
  * - `x-secret`: the key's value must be a Pulumi secret.
  * - `x-hint`: added to the program's message when a value is not one of an enum's.
@@ -26,7 +26,7 @@ import { Type, TSchema, Static, TObject, TProperties } from "@sinclair/typebox";
 function Text(description: string, o: { pattern?: string; what?: string; default?: string; example: unknown; xDefault?: string; minLength?: number }) {
     return Type.String({
         description,
-        ...(o.pattern !== undefined ? { pattern: o.pattern, patternErrorMessage: o.what } : {}),
+        ...(o.pattern !== undefined ? { pattern: o.pattern, patternErrorMessage: `must be ${o.what}` } : {}),
         ...(o.default !== undefined ? { default: o.default } : {}),
         ...(o.xDefault !== undefined ? { "x-default": o.xDefault } : {}),
         ...(o.minLength !== undefined ? { minLength: o.minLength } : {}),

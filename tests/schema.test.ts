@@ -11,7 +11,7 @@ import Ajv, { ErrorObject } from "ajv";
 import { parse as parseYaml } from "yaml";
 import { ConfigValidationError, parseConfig } from "../config";
 import { DeliverySchema, STORE_SCHEMAS } from "../config/schema";
-import { REFERENCE_FILE, SCHEMA_FILE, referenceText, schemaText, stale } from "../tools/schema";
+import { REFERENCE_FILE, SCHEMA_FILE, lint, referenceText, schemaText, stale } from "../tools/schema";
 import { stackFile } from "../tools/offline/stackfile";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -120,6 +120,37 @@ describe("one schema for the stack files", () => {
             assert.ok(said.some((k) => k === key || key.startsWith(`${k}.`) || k.startsWith(`${key}`)), `program: ${said.join(", ")} (wanted ${key})`);
         });
     }
+
+    it("an editor (the YAML language server) finds no problem in the shipped stack files", async () => {
+        const files = STACKS.map((s) => ({ file: `Pulumi.${s}.yaml`, text: fs.readFileSync(stackFile(s), "utf8") }));
+        assert.deepEqual(await lint(files, ROOT), []);
+    });
+
+    it("an editor (the YAML language server) flags each mistake of a broken stack file on its line, before any command", async () => {
+        const lines = fs.readFileSync(stackFile("dev"), "utf8").split("\n");
+        const at = (pattern: RegExp) => {
+            const i = lines.findIndex((l) => pattern.test(l));
+            assert.ok(i >= 0, String(pattern));
+            return i;
+        };
+        const edits: [number, string][] = [
+            [at(/^\s+version: "1\.31"/), lines[at(/^\s+version: "1\.31"/)].replace('"1.31"', "1.30")],
+            [at(/^\s+replicas: 1$/), lines[at(/^\s+replicas: 1$/)].replace("1", "0")],
+            [at(/^\s+network: \{ cidr:/), lines[at(/^\s+network: \{ cidr:/)].replace(/cidr: [^ }]+/, "cidr: 10.300.0.0/16")],
+        ];
+        for (const [i, text] of edits) {
+            lines[i] = text;
+        }
+        const port = at(/^\s+port: 8080$/);
+        lines.splice(port + 1, 0, "    replicaCount: 2");
+        const found = await lint([{ file: "Pulumi.dev.yaml", text: lines.join("\n") }], ROOT);
+        const on = (line: number) => found.filter((d) => d.line === line + 1).map((d) => d.message).join("; ");
+        assert.equal(found.length, 4, JSON.stringify(found));
+        assert.match(on(edits[0][0]), /Incorrect type\. Expected "string"/);
+        assert.match(on(edits[1][0] + 1), /below the minimum of 1/);
+        assert.match(on(edits[2][0]), /must be an IPv4 CIDR/);
+        assert.match(on(port + 1), /Property replicaCount is not allowed/);
+    });
 
     it("other providers' keys and Pulumi's own stack-file keys pass", () => {
         const doc = shipped("dev");

@@ -7,6 +7,10 @@
  *
  *   npm run schema            # writes both
  *   npm run schema -- --check # exit 1 when either is stale (the unit suite checks this too)
+ *   npm run schema -- --lint [Pulumi.<stack>.yaml …]
+ *                             # what an editor shows: the YAML language server (the engine of the
+ *                             # VS Code YAML extension) validates each stack file against the schema
+ *                             # its first line names; exit 1 on any problem
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -113,7 +117,7 @@ function typeOf(n: Json): string {
 function rules(n: Json): string {
     const parts: string[] = [];
     if (typeof n.patternErrorMessage === "string") {
-        parts.push(n.patternErrorMessage);
+        parts.push(n.patternErrorMessage.replace(/^must be /, ""));
     }
     if (n.minimum !== undefined && n.maximum !== undefined) {
         parts.push(`${n.minimum}–${n.maximum}`);
@@ -228,9 +232,65 @@ export function stale(root = ROOT): string[] {
     }).map((g) => g.file);
 }
 
+// ---- what an editor shows ----------------------------------------------------------------------
+
+export interface Diagnostic {
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+    readonly message: string;
+}
+
+/**
+ * Validates YAML texts as an editor with the YAML language server does, against the generated
+ * schema (the one each stack file's first line names).
+ */
+let lintVersion = 0;
+
+export async function lint(files: readonly { readonly file: string; readonly text: string }[], root = process.cwd()): Promise<Diagnostic[]> {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const l10n = require("@vscode/l10n") as { config(o: { fsPath: string }): unknown };
+    const { getLanguageService } = require("yaml-language-server/lib/umd/languageservice/yamlLanguageService");
+    const { TextDocument } = require("vscode-languageserver-textdocument");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    await l10n.config({ fsPath: require.resolve("yaml-language-server/l10n/bundle.l10n.json") });
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, SCHEMA_FILE), "utf8"));
+    const service = getLanguageService({
+        schemaRequestService: async () => JSON.stringify(schema),
+        workspaceContext: { resolveRelativePath: (p: string) => p },
+        clientCapabilities: {},
+    });
+    service.configure({ validate: true, hover: true, completion: true, schemas: [{ uri: `file://${path.join(ROOT, SCHEMA_FILE)}`, fileMatch: ["*.yaml"], schema }] });
+    const out: Diagnostic[] = [];
+    for (const f of files) {
+        // The service caches parsed documents by URI and version: each text gets a version of its own.
+        const doc = TextDocument.create(`file://${path.resolve(root, f.file)}`, "yaml", ++lintVersion, f.text);
+        const found = await service.doValidation(doc, false) as { range: { start: { line: number; character: number } }; message: string }[];
+        out.push(...found.map((d) => ({ file: f.file, line: d.range.start.line + 1, column: d.range.start.character + 1, message: d.message })));
+    }
+    return out;
+}
+
+async function lintCommand(args: readonly string[]): Promise<number> {
+    const names = args.length > 0 ? args : ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml"];
+    const files = names.map((file) => ({ file, text: fs.readFileSync(path.resolve(file), "utf8") }));
+    const found = await lint(files, process.cwd());
+    for (const d of found) {
+        process.stdout.write(`${d.file}:${d.line}:${d.column}: ${d.message}\n`);
+    }
+    process.stdout.write(found.length === 0 ? `${names.join(", ")}: no problems\n` : `${found.length} problem${found.length === 1 ? "" : "s"}\n`);
+    return found.length === 0 ? 0 : 1;
+}
+
 if (require.main === module) {
     const check = process.argv.includes("--check");
-    if (check) {
+    const lintAt = process.argv.indexOf("--lint");
+    if (lintAt >= 0) {
+        lintCommand(process.argv.slice(lintAt + 1)).then((code) => process.exit(code), (e) => {
+            process.stderr.write(`schema --lint failed: ${(e as Error).message}\n`);
+            process.exit(2);
+        });
+    } else if (check) {
         const old = stale();
         if (old.length > 0) {
             process.stderr.write(`stale: ${old.join(", ")}; run \`npm run schema\` and commit the result\n`);
