@@ -180,7 +180,7 @@ function readApp(r: ConfigReader, value: unknown, env: Environment): AppConfig {
         autoscaling: { enabled: asEnabled, min: asMin, max: asMax, cpuTarget },
         pdb: { enabled: minAvailable > 0, minAvailable },
         ingress,
-        logLevel: r.string("app.logLevel", o.logLevel, A.logLevel),
+        logLevel: r.string("app.logLevel", o.logLevel, A.logLevel) as AppConfig["logLevel"],
         features: r.map("app.features", o.features, A.features, (k, fv) => r.boolean(k, fv, FeatureFlag, { optional: false })),
         env: r.map("app.env", o.env, A.env, (k, ev) => r.string(k, ev, EnvValue, {
             optional: false,

@@ -35,7 +35,7 @@ function Text(description: string, o: { pattern?: string; what?: string; default
 }
 
 /** One of a fixed set of strings. */
-function OneOf<T extends string>(values: readonly T[], description: string, o: { default?: T; example: T; xDefault?: string; hint?: string }) {
+function OneOf<const T extends string>(values: readonly T[], description: string, o: { default?: NoInfer<T>; example: NoInfer<T>; xDefault?: string; hint?: string }) {
     return Type.Unsafe<T>({
         type: "string", enum: [...values], description,
         ...(o.hint !== undefined ? { "x-hint": o.hint } : {}),
@@ -437,6 +437,16 @@ export const DeliverySchema = Section({
 }, "The delivery program's configuration.", { app: { name: "storefront", image: "ghcr.io/acme/storefront", replicas: 3 } });
 
 export type DeliveryInput = Static<typeof DeliverySchema>;
+
+/**
+ * A section as the program hands it to components: every key present (its default applied), all
+ * read-only, except the keys in `Absent`, which stay optional (no default: "not set" means something).
+ */
+export type Resolved<T, Absent extends keyof T = never> = T extends readonly (infer U)[]
+    ? readonly Resolved<U>[]
+    : T extends object
+        ? { readonly [K in Exclude<keyof T, Absent>]-?: Resolved<Exclude<T[K], undefined>> } & { readonly [K in Absent]?: Resolved<Exclude<T[K], undefined>> }
+        : T;
 
 /** Keys of the project namespace this program reads; anything else is a typo. */
 export const KNOWN_KEYS = Object.keys(DeliverySchema.properties) as (keyof typeof DeliverySchema.properties)[];

@@ -4,7 +4,8 @@
  */
 import { Environment, SHORT_NAMES, environmentFromAlias } from "./environment";
 import { ConfigReader, exampleText, show } from "./reader";
-import { DeclaredSecretSchema, SECRET_PROVIDERS, STORE_SCHEMAS, SecretsSchema, StoreCommon } from "./schema";
+import { Static } from "@sinclair/typebox";
+import { DeclaredSecretSchema, Resolved, SECRET_PROVIDERS, STORE_SCHEMAS, SecretsSchema, StoreCommon } from "./schema";
 
 export { SECRET_PROVIDERS };
 export type SecretProvider = typeof SECRET_PROVIDERS[number];
@@ -16,112 +17,27 @@ export const DEFAULT_SEALED_SECRETS_CHART_VERSION = SecretsSchema.properties.sea
 export const SEALED_SECRETS_CHART_REPOSITORY = "https://bitnami-labs.github.io/sealed-secrets";
 export const DEFAULT_REFRESH_INTERVAL = SecretsSchema.properties.refreshInterval.default as string;
 
-interface StoreBase {
-    /** SecretStore name, referenced by declared secrets. @default the provider name */
-    readonly name: string;
-}
+type StoreInput<P extends SecretProvider> = Static<typeof STORE_SCHEMAS[P]>;
 
-export interface AwsStoreConfig extends StoreBase {
-    readonly provider: "aws";
-    readonly region: string;
-    /** @default "SecretsManager" */
-    readonly service: "SecretsManager" | "ParameterStore";
-    /** Secret-name prefix this environment may read. @default `<env>/<app>/` */
-    readonly prefix: string;
-    /** Customer-managed KMS key the secrets are encrypted with (adds kms:Decrypt). */
-    readonly kmsKeyArn?: string;
-    /** An existing IAM role for the operator (existing clusters without OIDC wiring here). */
-    readonly roleArn?: string;
-}
-
-export interface AzureStoreConfig extends StoreBase {
-    readonly provider: "azure";
-    /** Key Vault URL of an existing vault; without it the program creates one per environment. */
-    readonly vaultUrl?: string;
-    /** Resource group for the vault and identity. @default the cluster's resource group */
-    readonly resourceGroup?: string;
-    /** @default the cluster's region */
-    readonly location?: string;
-    /** Client id of an existing user-assigned identity (skips the identity wiring). */
-    readonly clientId?: string;
-    /** Entra ID tenant; needed with an existing identity. */
-    readonly tenantId?: string;
-}
-
-export interface GcpStoreConfig extends StoreBase {
-    readonly provider: "gcp";
-    /** Project holding the secrets. @default the cluster's project */
-    readonly project?: string;
-    /** Secret-id prefix this environment may read. @default `<env>-<app>-` */
-    readonly prefix: string;
-    /** An existing Google service account (skips creating one). */
-    readonly serviceAccountEmail?: string;
-}
-
-export interface VaultStoreConfig extends StoreBase {
-    readonly provider: "vault";
-    /** Vault address, e.g. https://vault.acme.example:8200 */
-    readonly server: string;
-    /** KV v2 mount of this environment. @default `kv-<env>` */
-    readonly mount: string;
-    /** Use an existing mount instead of creating it. @default false */
-    readonly existingMount: boolean;
-    /** Path inside the mount the app may read. @default the app name */
-    readonly path: string;
-    /** Kubernetes auth mount for this cluster and environment. @default `kubernetes-<cluster>-<env>` */
-    readonly authMount: string;
-    /** API server address Vault uses to review tokens. @default the cluster's endpoint */
-    readonly kubernetesHost?: string;
-    /**
-     * An existing Kubernetes auth role on `authMount`, with its policy, managed outside this
-     * program (by a Vault team, or where no Vault provider can run): the program then creates no
-     * Vault-side objects (mount, policy, auth backend, role, token reviewer) and the store logs in
-     * with this role. Vault still enforces the role's policy.
-     */
-    readonly role?: string;
-    /** PEM CA certificate(s) that signed the Vault server's certificate, for a private CA. */
-    readonly caBundle?: string;
-}
-
-export interface IbmStoreConfig extends StoreBase {
-    readonly provider: "ibm";
-    /** Secrets Manager instance URL. */
-    readonly serviceUrl: string;
-    /** `apiKey` (from the secret `delivery:ibmApiKey` or an existing Kubernetes secret) or `trustedProfile`. */
-    readonly auth: "apiKey" | "trustedProfile";
-    /** Existing Kubernetes secret holding the API key (instead of `delivery:ibmApiKey`). */
-    readonly apiKeySecret?: { readonly name: string; readonly key: string };
-    /** Trusted profile id (trustedProfile auth). */
-    readonly profile?: string;
-}
+/** A store of each provider with its defaults applied; the keys without a default stay optional. */
+export type AwsStoreConfig = Resolved<StoreInput<"aws">, "kmsKeyArn" | "roleArn">;
+export type AzureStoreConfig = Resolved<StoreInput<"azure">, "vaultUrl" | "resourceGroup" | "location" | "clientId" | "tenantId">;
+export type GcpStoreConfig = Resolved<StoreInput<"gcp">, "project" | "serviceAccountEmail">;
+export type VaultStoreConfig = Resolved<StoreInput<"vault">, "kubernetesHost" | "role" | "caBundle">;
+export type IbmStoreConfig = Resolved<StoreInput<"ibm">, "apiKeySecret" | "profile">;
 
 export type StoreConfig = AwsStoreConfig | AzureStoreConfig | GcpStoreConfig | VaultStoreConfig | IbmStoreConfig;
 
-export interface DeclaredSecret {
-    /** The Kubernetes secret is `<app>-<name>`; the app loads it with envFrom. */
-    readonly name: string;
-    /** Store (by name) the value comes from. @default the first store */
-    readonly store: string;
-    /** Key in the store, relative to the environment's prefix/path. */
-    readonly remoteKey: string;
-    /** One property of a JSON secret, loaded under `envVar`; without it every property is loaded. */
-    readonly property?: string;
-    /** @default the property name upper-cased */
-    readonly envVar?: string;
-}
+/** A declared secret (`delivery:secrets.secrets[]`); `store` defaults to the first store. */
+export type DeclaredSecret = Resolved<Static<typeof DeclaredSecretSchema>, "property" | "envVar">;
 
-export interface SecretsConfig {
+type SecretsInput = Static<typeof SecretsSchema>;
+
+/** `delivery:secrets` with its defaults applied; a ClusterSecretStore only where asked. */
+export type SecretsConfig = Resolved<Omit<SecretsInput, "stores" | "secrets">, "clusterStore"> & {
     readonly stores: readonly StoreConfig[];
     readonly secrets: readonly DeclaredSecret[];
-    /** @default "1h" */
-    readonly refreshInterval: string;
-    readonly operator: { readonly install: boolean; readonly chartVersion: string; readonly namespace: string };
-    /** A ClusterSecretStore (only where asked), narrowed to the listed namespaces. */
-    readonly clusterStore?: { readonly store: string; readonly namespaces: readonly string[] };
-    readonly sealedSecrets: { readonly enabled: boolean; readonly chartVersion: string; readonly namespace: string };
-    /** Service account the stores authenticate as. @default `<app>-secrets` */
-    readonly serviceAccount: string;
-}
+};
 
 const S = SecretsSchema.properties;
 const D = DeclaredSecretSchema.properties;
