@@ -596,9 +596,25 @@ function checkValues(r: ConfigReader, s: StackValues, release: Release | undefin
         return;
     }
     // The release is only known once promotion resolves; its image values are strings of the shape below.
-    const composed = composeLayers(stackLayers(s, release ?? { imageTag: "0.0.0", imageDigest: undefined }));
-    const schemaFile = `${s.chart.path}/values.schema.json`;
-    for (const p of validateAgainstSchema(chartDir.schema, chartDir.defaults, composed, s.chart.path)) {
+    for (const issue of chartSchemaIssues(chartDir, s, release ?? { imageTag: "0.0.0", imageDigest: undefined }, `${s.chart.path}/values.schema.json`)) {
+        r.issues.push({ ...issue, key: `${r.namespace}:${issue.key}` });
+    }
+}
+
+/**
+ * The stack's values, composed as the program composes them, against a chart's
+ * values.schema.json: each problem named by the stack key (or values file) that set the value, in
+ * the same format as every other configuration problem. Keys are without the namespace. Used for
+ * chart directories at start-up, and for repository and OCI charts once pulled (the offline plan).
+ */
+export function chartSchemaIssues(
+    chartDir: { readonly schema?: object; readonly defaults: Record<string, unknown> }, s: StackValues, release: { imageTag: string; imageDigest?: string }, schemaFile: string,
+): { key: string; problem: string; example: string }[] {
+    if (!chartDir.schema) {
+        return [];
+    }
+    const composed = composeLayers(stackLayers(s, release));
+    return validateAgainstSchema(chartDir.schema, chartDir.defaults, composed, s.chart.kind === "path" ? s.chart.path : schemaFile).map((p) => {
         const file = /^delivery:(valuesFiles\[\d+\]) \((.*)\)$/.exec(p.origin);
         const key = file ? `${file[1]} → ${p.path || "(top level)"}`
             : p.origin === "delivery:values" ? `values${p.path ? `.${p.path}` : ""}`
@@ -606,6 +622,7 @@ function checkValues(r: ConfigReader, s: StackValues, release: Release | undefin
             : p.origin === RELEASE_ORIGIN ? `chart.imageValues (chart value ${p.path})`
             : `values.${p.path}`;
         const where = file ? `set in ${file[2]}; ` : p.origin.startsWith("delivery:") || p.origin === RELEASE_ORIGIN ? "" : `set by ${p.origin}; `;
-        r.issue(key, `${p.problem} (${where}checked against ${schemaFile})`, `a value ${schemaFile} accepts at ${p.path || "the top level"}`);
-    }
+        return { key, problem: `${p.problem} (${where}checked against ${schemaFile})`, example: `a value ${schemaFile} accepts at ${p.path || "the top level"}` };
+    });
 }
+

@@ -63,6 +63,19 @@ describe("chart sources: directory, https repository, OCI registry", function ()
         assert.match(conf(target), /maxExecutors 9/);
     });
 
+    for (const source of ["https repository", "OCI registry"] as const) {
+        it(`a ${source} chart's own values.schema.json judges the stack's values, in the program's format and naming the stack key`, async () => {
+            const repository = source === "OCI registry" ? server.oci : server.url;
+            const message = await rejects(runChain("dev", [{
+                "delivery:chart": { repository, name: "spark-connect", version: "1.4.0", imageValues: IMAGE_VALUES, ...(source === "OCI registry" ? {} : { caFile: server.caFile }) },
+            }, { "delivery:values": { connect: { replicas: 0, dynamicAllocation: { enabled: "yes" } } } }]),
+            'Invalid configuration for stack "dev" (2 problems); nothing was deployed',
+            "delivery:values.connect.replicas: must be >= 1 (checked against spark-connect 1.4.0 values.schema.json)",
+            "delivery:values.connect.dynamicAllocation.enabled: must be boolean");
+            assert.doesNotMatch(message, /helm could not render/, "the program's check runs before Helm's");
+        });
+    }
+
     it("a version the source does not have is a clear error, not a crash", async () => {
         await rejects(runChain("dev", [{
             "delivery:chart": { repository: server.oci, name: "spark-connect", version: "9.9.9", imageValues: IMAGE_VALUES },

@@ -5,11 +5,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ConfigMap, ROOT, mergeConfig, readConfigFile, readProject, stackFile, toProgramConfig } from "./stackfile";
+import { ConfigMap, ROOT, mergeConfig, projectValues, readConfigFile, readProject, stackFile, toProgramConfig } from "./stackfile";
 import { UpstreamOutputs, createMocks } from "./mocks";
-import { DEFAULT_KUBERNETES_VERSION } from "../../config/parse";
+import { DEFAULT_KUBERNETES_VERSION, chartSchemaIssues, parseConfig } from "../../config/parse";
+import { ConfigValidationError } from "../../config/reader";
+import { readChartDir, readPath } from "../../config/values";
 import { isLiteralSecretValue, isSecretName, secretShape } from "../../policy/lib/secrets";
-import { HELM_CHART_V4, RenderedObject, childName, renderChart, typeToken } from "./render";
+import { HELM_CHART_V4, RenderedObject, childName, pullChart, renderChart, typeToken } from "./render";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -188,7 +190,8 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     Object.assign(Error, { prepareStackTrace, stackTraceLimit });
     process.off("unhandledRejection", onRejection);
     const clusterCfg = opts.config[`${project.name}:cluster`] as { version?: unknown } | undefined;
-    addRenderedObjects(resources, root, typeof clusterCfg?.version === "string" ? clusterCfg.version : DEFAULT_KUBERNETES_VERSION);
+    addRenderedObjects(resources, root, typeof clusterCfg?.version === "string" ? clusterCfg.version : DEFAULT_KUBERNETES_VERSION,
+        appChartCheck(project.name, opts.stack, programConfig, root));
 
     const outputs: Record<string, unknown> = {};
     const secretOutputNames: string[] = [];
@@ -249,10 +252,16 @@ export function redactForDisplay(v: any, kind?: string): any {
  * Under the mock runtime `helm.v4.Chart` registers no children; render each chart with helm and
  * add its objects as the Chart's children, named and typed as the provider names them.
  */
-function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string): void {
+interface ChartCheck {
+    /** The Chart is the app's, from a repository or registry. */
+    wants(chart: RegisteredResource): boolean;
+    check(chart: RegisteredResource, dir: string): void;
+}
+
+function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string, check?: ChartCheck): void {
     for (const chart of resources.filter((r) => r.type === HELM_CHART_V4)) {
         const i = chart.inputs;
-        const objects = renderChart({
+        const input = {
             name: String(i.name ?? chart.name),
             namespace: String(i.namespace ?? "default"),
             chart: String(i.chart),
@@ -261,7 +270,13 @@ function addRenderedObjects(resources: RegisteredResource[], root: string, kubeV
             values: i.values ?? {},
             skipCrds: i.skipCrds === true,
             kubeVersion,
-        }, root);
+        };
+        // The app's repository or OCI chart is pulled first: its values.schema.json (if it ships
+        // one) judges the stack's values in the program's format, before Helm's own check would.
+        if (check?.wants(chart)) {
+            check.check(chart, pullChart(input, root));
+        }
+        const objects = renderChart(input, root);
         const prefix = typeof i.resourcePrefix === "string" ? i.resourcePrefix : chart.name;
         const head = chart.urn.slice(0, chart.urn.lastIndexOf("::"));
         for (const o of objects) {
@@ -274,6 +289,39 @@ function addRenderedObjects(resources: RegisteredResource[], root: string, kubeV
             });
         }
     }
+}
+
+/**
+ * For the app's chart (the Chart the release registers, named after the app): checks the stack's
+ * values against the pulled chart's values.schema.json and throws the configuration error the
+ * program throws for a chart directory's.
+ */
+function appChartCheck(projectName: string, stack: string, program: ReturnType<typeof toProgramConfig>, root: string): ChartCheck {
+    // The program ran with this config, so it parses; parsed once, on the first chart.
+    let parsed: ReturnType<typeof parseConfig> | undefined;
+    const config = () => {
+        const { values, secretKeys } = projectValues(program);
+        return (parsed ??= parseConfig({ project: projectName, stack, values, secretKeys, root }));
+    };
+    const wants = (chart: RegisteredResource) => {
+        const c = config().chart;
+        return c.kind !== "path" && chart.inputs.chart === (c.kind === "oci" ? `${c.repository}/${c.name}` : c.name) && chart.inputs.version === c.version;
+    };
+    return { wants, check: (chart, dir) => {
+        const cfg = config();
+        if (cfg.chart.kind === "path") {
+            return;
+        }
+        const chartDir = readChartDir(dir);
+        const tag = cfg.chart.imageValues.tag ? readPath(chart.inputs.values ?? {}, cfg.chart.imageValues.tag) : undefined;
+        const digest = cfg.chart.imageValues.digest ? readPath(chart.inputs.values ?? {}, cfg.chart.imageValues.digest) : undefined;
+        const release = { imageTag: typeof tag === "string" ? tag : "0.0.0", imageDigest: typeof digest === "string" ? digest : undefined };
+        const label = `${cfg.chart.name} ${cfg.chart.version} values.schema.json`;
+        const issues = chartSchemaIssues(chartDir, { chart: cfg.chart, app: cfg.app, environment: cfg.environment, ...cfg.values }, release, label);
+        if (issues.length > 0) {
+            throw new ConfigValidationError(stack, issues.map((x) => ({ ...x, key: `${projectName}:${x.key}` })));
+        }
+    } };
 }
 
 /** A stack's config: its real stack file, then override maps in order. */

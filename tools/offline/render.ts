@@ -101,6 +101,56 @@ function helmMessage(e: unknown): string {
     return text.split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l)).slice(0, 12).join("\n");
 }
 
+const pulled = new Map<string, string>();
+
+/**
+ * Pulls a repository or OCI chart (as `helm.v4.Chart` does) into a directory kept for this
+ * process, and returns the chart's directory: its values.schema.json is then checked in the
+ * program's own format before rendering.
+ */
+export function pullChart(input: ChartInputs, root: string): string {
+    const helm = helmBinary();
+    if (!helm) {
+        throw new RenderError("pulling the chart needs the helm binary, and none was found: run `npm run toolchain -- helm`, or set DELIVERY_HELM");
+    }
+    const key = JSON.stringify([input.chart, input.version, input.repositoryOpts?.repo, input.repositoryOpts?.caFile]);
+    const hit = pulled.get(key);
+    if (hit && fs.existsSync(hit)) {
+        return hit;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-pull-"));
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    const args = ["pull", input.chart, "--untar", "--untardir", dir];
+    if (input.version) {
+        args.push("--version", input.version);
+    }
+    if (input.repositoryOpts?.repo) {
+        args.push("--repo", input.repositoryOpts.repo);
+    }
+    const ca = input.repositoryOpts?.caFile;
+    const caPath = typeof ca === "string" ? ca : typeof ca?.path === "string" ? ca.path : undefined;
+    if (caPath) {
+        args.push("--ca-file", path.resolve(root, caPath));
+    }
+    const env = {
+        ...process.env,
+        HELM_CACHE_HOME: path.join(toolchainDir(), "helm", "cache"),
+        HELM_CONFIG_HOME: path.join(dir, ".config"),
+        HELM_DATA_HOME: path.join(dir, ".data"),
+    };
+    try {
+        execFileSync(helm, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+        throw new RenderError(`helm could not render chart ${input.chart}${input.version ? ` ${input.version}` : ""}: ${helmMessage(e)}`);
+    }
+    const chartDir = fs.readdirSync(dir).map((d) => path.join(dir, d)).find((d) => !path.basename(d).startsWith(".") && fs.existsSync(path.join(d, "Chart.yaml")));
+    if (!chartDir) {
+        throw new RenderError(`helm pulled chart ${input.chart} but left no chart directory`);
+    }
+    pulled.set(key, chartDir);
+    return chartDir;
+}
+
 /** Renders the chart; `root` is the directory relative chart paths are resolved against. */
 export function renderChart(input: ChartInputs, root: string): RenderedObject[] {
     const helm = helmBinary();
