@@ -16,18 +16,13 @@ import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, sta
 import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
 import {
-    AppSchema, ChartSchema, ClusterSchema, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
+    AppSchema, ChartSchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
     PromotionSchema, ReleaseSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
 } from "./schema";
 
 /** Kubernetes minor version used when the stack does not set one. */
 export const DEFAULT_KUBERNETES_VERSION = ClusterSchema.properties.version.default as string;
-/** Node sizes per cloud: general-purpose, 2–4 vCPU. */
-export const DEFAULT_NODE_SIZE: Readonly<Record<"aws" | "azure" | "gcp", string>> = {
-    aws: "m6i.large",
-    azure: "Standard_D4s_v5",
-    gcp: "e2-standard-4",
-};
+export { DEFAULT_NODE_SIZE };
 export const DEFAULT_CHART_PATH = ChartSchema.properties.path.default as string;
 export const DEFAULT_INGRESS_NAMESPACE = NamespaceSchema.properties.ingressNamespace.default as string;
 export const DEFAULT_HELM_TIMEOUT_SECONDS = HelmSchema.properties.timeoutSeconds.default as number;

@@ -128,6 +128,12 @@ function releaseFields(what: string) {
 // ---- delivery:cluster --------------------------------------------------------------------------
 
 export const CLUSTER_PROVIDERS = ["aws", "azure", "gcp", "existing", "stack"] as const;
+/** Node sizes per cloud when cluster.nodes.size is not set: general-purpose, 2–4 vCPU. */
+export const DEFAULT_NODE_SIZE: Readonly<Record<"aws" | "azure" | "gcp", string>> = {
+    aws: "m6i.large",
+    azure: "Standard_D4s_v5",
+    gcp: "e2-standard-4",
+};
 
 export const ClusterSchema = Section({
     provider: OneOf(CLUSTER_PROVIDERS, "Where the cluster comes from: a new EKS, AKS or GKE cluster, an existing cluster (kubeconfig), or another stack's cluster.", { example: "aws" }),
@@ -140,7 +146,7 @@ export const ClusterSchema = Section({
     nodes: Opt(Section({
         min: Opt(Whole("Autoscaling floor.", { minimum: 1, maximum: 1000, default: 1, example: 3 })),
         max: Opt(Whole("Autoscaling ceiling (at least min).", { minimum: 1, maximum: 1000, xDefault: "the larger of min and 3", example: 6 })),
-        size: Opt(Text("Instance type / VM size / machine type.", { xDefault: "m6i.large (aws), Standard_D4s_v5 (azure), e2-standard-4 (gcp)", example: "m6i.large" })),
+        size: Opt(Text("Instance type / VM size / machine type.", { xDefault: Object.entries(DEFAULT_NODE_SIZE).map(([c, size]) => `${size} (${c})`).join(", "), example: "m6i.large" })),
         diskGiB: Opt(Whole("Node disk size in GiB.", { minimum: 20, maximum: 2000, default: 50, example: 100 })),
     }, "The node pool.", { min: 3, max: 6, size: "m6i.large" })),
     network: Opt(Section({
@@ -395,7 +401,7 @@ export const SecretsSchema = Section({
     clusterStore: Opt(Section({
         store: Text("The store (by name) offered cluster-wide.", { example: "vault" }),
         namespaces: List(Text("A namespace that may use it.", { pattern: PATTERNS.dnsLabel, what: "a namespace name", example: "storefront-prod" }),
-            "The namespaces that may use the ClusterSecretStore (never open to all).", { example: ["storefront-prod"] }),
+            "The namespaces that may use the ClusterSecretStore (never open to all).", { example: ["storefront-prod"], minItems: 1 }),
     }, "A ClusterSecretStore, narrowed to the listed namespaces.", { store: "vault", namespaces: ["storefront-prod"] })),
     sealedSecrets: Opt(Section({
         enabled: Opt(Flag("Install the Sealed Secrets controller.", { default: false })),
