@@ -58,8 +58,26 @@ import { workloadServiceAccount } from "./policies/workload-service-account";
 export { DeliveryPolicy };
 
 export const PACK_NAME = "delivery-guardrails";
-/** The version in policy/package.json (PolicyPack reads the same file when the CLI runs it). */
-export const PACK_VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, "package.json"), "utf8")).version;
+/**
+ * The version in policy/package.json (PolicyPack reads the same file when the CLI runs it), found
+ * from here or from the compiled copy under policy/bin/<digest>/.
+ */
+export const PACK_VERSION: string = packageVersion(__dirname);
+
+function packageVersion(dir: string): string {
+    for (let d = dir; ; d = path.dirname(d)) {
+        const file = path.join(d, "package.json");
+        if (fs.existsSync(file)) {
+            const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+            if (pkg.name === PACK_NAME && typeof pkg.version === "string") {
+                return pkg.version;
+            }
+        }
+        if (path.dirname(d) === d) {
+            throw new Error(`no package.json of ${PACK_NAME} above ${dir}`);
+        }
+    }
+}
 export const PACK_DESCRIPTION =
     "Blocks unsafe production settings of the delivery program (clusters, workloads, namespaces, secret stores, promotion); advisory in dev and staging.";
 

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PACK_NAME, PACK_VERSION, policies } from "../../policy/pack";
@@ -74,6 +75,51 @@ describe("policy pack", () => {
             assert.doesNotMatch(read("tools", "offline", file), /from "[./]*policy(\/index)?"|new PolicyPack/, `${file} must not start the analyzer's server`);
         }
         assert.equal(PACK_NAME, pkg.name);
+    });
+
+    describe("runs as JavaScript: no preview type-checks the pack", () => {
+        // policy/build.js is plain CommonJS; required from the repository as the analyzer requires it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const build = require(path.join(ROOT, "policy", "build.js")) as {
+            ensureBuilt(): { dir: string; built: boolean }; sources(dir?: string): string[]; digest(files: string[], pack?: string): string;
+        };
+
+        it("package.json's main is the JavaScript entry, which loads the build of the current sources", () => {
+            const pkg = JSON.parse(read("policy", "package.json"));
+            assert.equal(pkg.main, "index.js");
+            assert.match(read("policy", "index.js"), /require\("\.\/build"\)\.ensureBuilt\(\)\.dir, "index\.js"/);
+            for (const f of ["index.js", "build.js", "bin/"]) {
+                assert.ok(pkg.files.includes(f), `${f} is published with the pack (pulumi policy publish)`);
+            }
+            const { dir } = build.ensureBuilt();
+            assert.equal(path.basename(dir), build.digest(build.sources()));
+            assert.ok(build.sources().includes("index.ts") && build.sources().includes("pack.ts"));
+            assert.ok(fs.existsSync(path.join(dir, "index.js")) && fs.existsSync(path.join(dir, "pack.js")));
+        });
+
+        it("the compiled pack holds the same policies, name and version as the sources", () => {
+            const { dir } = build.ensureBuilt();
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const compiled = require(path.join(dir, "pack.js")) as { PACK_NAME: string; PACK_VERSION: string; policies: { name: string; enforcementLevel?: string }[] };
+            assert.equal(compiled.PACK_NAME, PACK_NAME);
+            assert.equal(compiled.PACK_VERSION, PACK_VERSION);
+            assert.deepEqual(compiled.policies.map((p) => [p.name, p.enforcementLevel]), policies.map((p) => [p.name, p.enforcementLevel]));
+        });
+
+        it("a changed source gets a build of its own: a stale build is never loaded", () => {
+            const copy = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-pack-"));
+            try {
+                fs.cpSync(path.join(ROOT, "policy"), copy, { recursive: true, filter: (f) => !f.includes(`${path.sep}bin`) });
+                const files = build.sources(copy);
+                assert.deepEqual(files, build.sources());
+                const before = build.digest(files, copy);
+                assert.equal(before, build.digest(build.sources()), "the same sources, the same build");
+                fs.appendFileSync(path.join(copy, "lib", "quantity.ts"), "\n// changed\n");
+                assert.notEqual(build.digest(files, copy), before);
+            } finally {
+                fs.rmSync(copy, { recursive: true, force: true });
+            }
+        });
     });
 
     it("documents every policy in docs/policies.md: what it blocks, severity, kind and its level per environment", () => {

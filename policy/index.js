@@ -1,0 +1,8 @@
+/**
+ * The file the analyzer runs for `--policy-pack policy` (package.json "main"): the pack compiled
+ * to JavaScript (policy/build.js; built here on the first run after a change, in about a second,
+ * then reused), so no preview pays for ts-node type-checking the pack. The pack itself is
+ * index.ts (`new PolicyPack(...)`) and the modules it imports.
+ */
+"use strict";
+require(require("path").join(require("./build").ensureBuilt().dir, "index.js"));
