@@ -1,4 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../../config/environment";
 import { NamespaceConfig } from "../../config/model";
@@ -28,7 +29,7 @@ export class AppNamespace extends pulumi.ComponentResource {
         super("delivery:app:AppNamespace", name, {}, opts);
         const n = args.namespace;
         const parent = { parent: this };
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+        const ns = new corev1.Namespace(`${name}-ns`, {
             metadata: {
                 name: n.name,
                 labels: {
@@ -43,7 +44,7 @@ export class AppNamespace extends pulumi.ComponentResource {
         const namespace = ns.metadata.name;
         const meta = (role: string) => ({ name: role, namespace, labels: { ...args.labels } });
 
-        new k8s.core.v1.ResourceQuota(`${name}-quota`, {
+        new corev1.ResourceQuota(`${name}-quota`, {
             metadata: meta("compute"),
             spec: {
                 hard: {
@@ -57,7 +58,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                 },
             },
         }, parent);
-        new k8s.core.v1.LimitRange(`${name}-limits`, {
+        new corev1.LimitRange(`${name}-limits`, {
             metadata: meta("defaults"),
             spec: {
                 limits: [{
@@ -68,11 +69,11 @@ export class AppNamespace extends pulumi.ComponentResource {
             },
         }, parent);
 
-        new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
+        new networkingv1.NetworkPolicy(`${name}-default-deny`, {
             metadata: meta("default-deny"),
             spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
         }, parent);
-        new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, {
+        new networkingv1.NetworkPolicy(`${name}-allow-dns`, {
             metadata: meta("allow-dns"),
             spec: {
                 podSelector: {},
@@ -83,7 +84,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                 }],
             },
         }, parent);
-        new k8s.networking.v1.NetworkPolicy(`${name}-allow-same-namespace`, {
+        new networkingv1.NetworkPolicy(`${name}-allow-same-namespace`, {
             metadata: meta("allow-same-namespace"),
             spec: {
                 podSelector: {},
@@ -92,7 +93,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                 egress: [{ to: [{ podSelector: {} }] }],
             },
         }, parent);
-        new k8s.networking.v1.NetworkPolicy(`${name}-allow-ingress-controller`, {
+        new networkingv1.NetworkPolicy(`${name}-allow-ingress-controller`, {
             metadata: meta("allow-ingress-controller"),
             spec: {
                 podSelector: { matchLabels: { "app.kubernetes.io/name": args.app } },

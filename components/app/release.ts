@@ -1,4 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as helmv4 from "@pulumi/kubernetes/helm/v4";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as batchv1 from "@pulumi/kubernetes/batch/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import * as path from "path";
@@ -109,7 +111,7 @@ export function numericValues(v: unknown, prefix = "", out: Record<string, numbe
  * release runs and where it came from.
  */
 export class AppRelease extends pulumi.ComponentResource {
-    readonly chart: k8s.helm.v4.Chart;
+    readonly chart: helmv4.Chart;
     readonly image: pulumi.Output<string>;
     /**
      * Resolves once every rendered object exists and is ready: the stack's outputs wait on it, so
@@ -119,7 +121,7 @@ export class AppRelease extends pulumi.ComponentResource {
     /** `sha256:` of the chart, version and values the chart renders from: what exactly was deployed. */
     readonly configHash: pulumi.Output<string>;
     /** The smoke check's Job, when the stack has one. */
-    readonly smokeJob?: k8s.batch.v1.Job;
+    readonly smokeJob?: batchv1.Job;
     /** The promotion record as deployed: config hash and this update's verification (rollout, smoke check). */
     readonly record: pulumi.Output<PromotionRecord>;
 
@@ -131,7 +133,7 @@ export class AppRelease extends pulumi.ComponentResource {
             releaseChartValues(args, r, { envFromSecrets: secrets, serviceAccount: { annotations, labels: { ...args.labels } } }));
 
         const ref = chartReference(args.chart);
-        this.chart = new k8s.helm.v4.Chart(`${name}-chart`, {
+        this.chart = new helmv4.Chart(`${name}-chart`, {
             name: a.name,
             namespace: args.namespace,
             chart: ref.chart,
@@ -160,11 +162,11 @@ export class AppRelease extends pulumi.ComponentResource {
             const job = pulumi.all([args.namespace, args.release, this.configHash]).apply(([namespace, r, configHash]) =>
                 smokeJob({ app: a.name, namespace, version: r.version, configHash, labels: args.labels, smoke }));
             const sa = pulumi.output(args.namespace).apply((namespace) => smokeServiceAccount({ app: a.name, namespace, labels: args.labels }));
-            const account = new k8s.core.v1.ServiceAccount(`${name}-smoke`, {
+            const account = new corev1.ServiceAccount(`${name}-smoke`, {
                 metadata: sa.apply((x) => x.metadata),
                 automountServiceAccountToken: sa.apply((x) => x.automountServiceAccountToken as boolean),
             }, { parent: this });
-            this.smokeJob = new k8s.batch.v1.Job(`${name}-smoke`, {
+            this.smokeJob = new batchv1.Job(`${name}-smoke`, {
                 metadata: job.apply((j) => j.metadata),
                 spec: job.apply((j) => j.spec),
             }, {
@@ -186,7 +188,7 @@ export class AppRelease extends pulumi.ComponentResource {
             verification: smoke ? { ...r.verification, checked: [...r.verification.checked, smokeDescription(smoke, namespace)] } : r.verification,
         }));
 
-        new k8s.core.v1.ConfigMap(`${name}-record`, {
+        new corev1.ConfigMap(`${name}-record`, {
             metadata: {
                 name: `${a.name}-release-record`,
                 namespace: args.namespace,

@@ -6,7 +6,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as network from "@pulumi/azure-native/network";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig } from "../../config/model";
 import { subnet } from "./cidr";
@@ -29,7 +29,7 @@ export interface AksClusterArgs {
  */
 export class AksCluster extends pulumi.ComponentResource implements KubernetesCluster {
     readonly clusterName: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
+    readonly provider: K8sProvider;
     readonly kubeconfig: pulumi.Output<string>;
     readonly identity: ClusterIdentity;
 
@@ -114,7 +114,7 @@ export class AksCluster extends pulumi.ComponentResource implements KubernetesCl
         }, parent);
         this.clusterName = cluster.name;
         this.kubeconfig = pulumi.secret(creds.kubeconfigs.apply((k) => Buffer.from(k[0].value, "base64").toString("utf8")));
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+        this.provider = new K8sProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
         this.identity = {
             kind: "azure",
             oidcIssuerUrl: cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ""),

@@ -3,7 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { ClusterConfig } from "../../config/model";
@@ -45,7 +45,7 @@ function assumeRolePolicy(service: string): string {
  */
 export class EksCluster extends pulumi.ComponentResource implements KubernetesCluster {
     readonly clusterName: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
+    readonly provider: K8sProvider;
     readonly kubeconfig: pulumi.Output<string>;
     readonly identity: ClusterIdentity;
 
@@ -181,7 +181,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             command: "aws",
             commandArgs: ["eks", "get-token", "--cluster-name", c.name, "--region", c.region, "--output", "json"],
         });
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [...accessEntries, cni] });
+        this.provider = new K8sProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [...accessEntries, cni] });
         this.identity = {
             kind: "aws",
             oidcIssuerUrl: issuer,

@@ -1,4 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as os from "os";
@@ -26,7 +27,7 @@ function expandHome(path: string): string {
  */
 export class ExistingCluster extends pulumi.ComponentResource implements KubernetesCluster {
     readonly clusterName: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
+    readonly provider: K8sProvider;
     readonly kubeconfig: pulumi.Output<string>;
     readonly identity: ClusterIdentity;
 
@@ -42,7 +43,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Kuberne
             contents = fs.readFileSync(path, "utf8");
         }
         this.kubeconfig = pulumi.secret(contents ?? "");
-        this.provider = new k8s.Provider(`${name}-k8s`, {
+        this.provider = new K8sProvider(`${name}-k8s`, {
             kubeconfig: contents !== undefined ? this.kubeconfig : undefined,
             context: c.context,
             enableServerSideApply: true,
@@ -50,7 +51,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Kuberne
         if (args.environment === "production") {
             // A cluster this program did not create proves it is production's through a marker its
             // owners keep: kube-system/delivery-cluster with data.environment: production.
-            const marker = k8s.core.v1.ConfigMap.get(`${name}-marker`, `${CLUSTER_MARKER.namespace}/${CLUSTER_MARKER.name}`, { provider: this.provider, parent: this });
+            const marker = corev1.ConfigMap.get(`${name}-marker`, `${CLUSTER_MARKER.namespace}/${CLUSTER_MARKER.name}`, { provider: this.provider, parent: this });
             this.clusterName = marker.data.apply((d) => {
                 const env = d?.environment;
                 if (env !== "production") {

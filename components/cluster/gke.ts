@@ -4,7 +4,7 @@ import * as kms from "@pulumi/gcp/kms";
 import * as organizations from "@pulumi/gcp/organizations";
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig } from "../../config/model";
 import { subnet } from "./cidr";
@@ -34,7 +34,7 @@ export function gkeLocation(c: Pick<ClusterConfig, "region" | "zones">): string 
  */
 export class GkeCluster extends pulumi.ComponentResource implements KubernetesCluster {
     readonly clusterName: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
+    readonly provider: K8sProvider;
     readonly kubeconfig: pulumi.Output<string>;
     readonly identity: ClusterIdentity;
 
@@ -143,7 +143,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             command: "gke-gcloud-auth-plugin",
             commandArgs: [],
         });
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+        this.provider = new K8sProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
         this.identity = {
             kind: "gcp",
             oidcIssuerUrl: pulumi.interpolate`https://container.googleapis.com/v1/projects/${project}/locations/${location}/clusters/${c.name}`,

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentity, IdentityKind, KubernetesCluster } from "./types";
 
@@ -27,7 +27,7 @@ export interface SharedClusterArgs {
  */
 export class SharedCluster extends pulumi.ComponentResource implements KubernetesCluster {
     readonly clusterName: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
+    readonly provider: K8sProvider;
     readonly kubeconfig: pulumi.Output<string>;
     readonly identity: ClusterIdentity;
 
@@ -50,7 +50,7 @@ export class SharedCluster extends pulumi.ComponentResource implements Kubernete
         const id = published.apply((p) => p.identity);
         this.clusterName = published.apply((p) => p.name);
         this.kubeconfig = pulumi.secret(published.apply((p) => p.kubeconfig));
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+        this.provider = new K8sProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
         this.identity = {
             kind: "shared",
             oidcIssuerUrl: id.apply((i) => i.oidcIssuerUrl),

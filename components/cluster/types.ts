@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Which cloud's identity system workloads on the cluster federate with. */
@@ -33,7 +33,7 @@ export interface ClusterIdentity {
 export interface KubernetesCluster {
     readonly clusterName: pulumi.Output<string>;
     /** Provider that targets this cluster; every Kubernetes object of the stack uses it. */
-    readonly provider: k8s.Provider;
+    readonly provider: K8sProvider;
     /** kubeconfig for this cluster, always a secret output. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly identity: ClusterIdentity;

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../../config/environment";
 import { ClusterIdentity } from "../cluster/types";
@@ -9,7 +9,7 @@ export interface StoreContext {
     /** Prefix for child resource names. */
     readonly name: string;
     readonly parent: pulumi.Resource;
-    readonly k8sProvider: k8s.Provider;
+    readonly k8sProvider: K8sProvider;
     readonly environment: Environment;
     readonly app: string;
     /** The application namespace (known from config, so subjects can be written out). */

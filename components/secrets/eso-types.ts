@@ -2,7 +2,7 @@
  * Typed arguments for the External Secrets Operator (external-secrets.io/v1) kinds this program
  * creates, and thin constructors over `CustomResource` so no manifest is written as raw YAML.
  */
-import * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
 
 export const ESO_API_VERSION = "external-secrets.io/v1";
@@ -94,7 +94,7 @@ interface Metadata {
 }
 
 function esoResource(kind: string, name: string, metadata: Metadata, spec: object, opts: pulumi.CustomResourceOptions) {
-    return new k8s.apiextensions.CustomResource(name, { apiVersion: ESO_API_VERSION, kind, metadata, spec }, opts);
+    return new CustomResource(name, { apiVersion: ESO_API_VERSION, kind, metadata, spec }, opts);
 }
 
 export const secretStore = (name: string, args: { metadata: Metadata; spec: SecretStoreSpec }, opts: pulumi.CustomResourceOptions) =>

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { IbmStoreConfig } from "../../config/secrets";
 import { StoreContext, StoreWiring } from "./context";
@@ -23,7 +23,7 @@ export function ibmStore(ctx: StoreContext, store: IbmStoreConfig): StoreWiring 
     let ref = store.apiKeySecret;
     const dependsOn: pulumi.Resource[] = [];
     if (ref === undefined) {
-        const secret = new k8s.core.v1.Secret(`${ctx.name}-${store.name}-api-key`, {
+        const secret = new corev1.Secret(`${ctx.name}-${store.name}-api-key`, {
             metadata: { name: `${ctx.app}-ibm-secrets-manager`, namespace: ctx.namespace, labels: { "app.kubernetes.io/part-of": ctx.app } },
             type: "Opaque",
             stringData: { apikey: pulumi.secret(ctx.ibmApiKey as string) },

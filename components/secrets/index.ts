@@ -1,4 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../../config/environment";
 import {
@@ -16,7 +18,7 @@ export interface SecretStoresArgs {
     readonly namespace: string;
     readonly identity: ClusterIdentity;
     readonly clusterName: pulumi.Output<string>;
-    readonly k8sProvider: k8s.Provider;
+    readonly k8sProvider: K8sProvider;
     readonly labels: Readonly<Record<string, string>>;
     readonly tags: Readonly<Record<string, string>>;
     readonly vaultToken?: string;
@@ -55,12 +57,12 @@ export class SecretStores extends pulumi.ComponentResource {
         const s = args.secrets;
         const k = { parent: this, provider: args.k8sProvider };
 
-        let operator: k8s.helm.v3.Release | undefined;
+        let operator: helmv3.Release | undefined;
         if (s.operator.install && s.stores.length > 0) {
-            const ns = new k8s.core.v1.Namespace(`${name}-eso-ns`, {
+            const ns = new corev1.Namespace(`${name}-eso-ns`, {
                 metadata: { name: s.operator.namespace, labels: { ...args.labels, "pod-security.kubernetes.io/enforce": "restricted" } },
             }, k);
-            operator = new k8s.helm.v3.Release(`${name}-eso`, {
+            operator = new helmv3.Release(`${name}-eso`, {
                 name: "external-secrets",
                 chart: "external-secrets",
                 version: s.operator.chartVersion,
@@ -81,7 +83,7 @@ export class SecretStores extends pulumi.ComponentResource {
 
         const annotations = Object.assign({}, ...[...wirings.values()].map((w) => w.annotations)) as Record<string, pulumi.Input<string>>;
         const saLabels = Object.assign({ ...args.labels }, ...[...wirings.values()].map((w) => w.labels ?? {})) as Record<string, string>;
-        const sa = s.stores.length === 0 ? undefined : new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+        const sa = s.stores.length === 0 ? undefined : new corev1.ServiceAccount(`${name}-sa`, {
             metadata: { name: s.serviceAccount, namespace: args.namespace, labels: saLabels, annotations },
             automountServiceAccountToken: false,
         }, k);
@@ -122,7 +124,7 @@ export class SecretStores extends pulumi.ComponentResource {
         }
 
         if (s.sealedSecrets.enabled) {
-            new k8s.helm.v3.Release(`${name}-sealed-secrets`, {
+            new helmv3.Release(`${name}-sealed-secrets`, {
                 name: "sealed-secrets",
                 chart: "sealed-secrets",
                 version: s.sealedSecrets.chartVersion,

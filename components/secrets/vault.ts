@@ -1,4 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { AuthBackend } from "@pulumi/vault/authBackend";
 import { AuthBackendConfig, AuthBackendRole } from "@pulumi/vault/kubernetes";
@@ -49,19 +50,19 @@ export function vaultStore(ctx: StoreContext, store: VaultStoreConfig): StoreWir
     }, v);
 
     // Token reviewer: Vault calls the TokenReview API with this account's token.
-    const reviewerNs = new k8s.core.v1.Namespace(`${ctx.name}-${store.name}-reviewer-ns`, {
+    const reviewerNs = new corev1.Namespace(`${ctx.name}-${store.name}-reviewer-ns`, {
         metadata: { name: `${TOKEN_REVIEWER_NAMESPACE}-${ctx.namespace}`.slice(0, 63), labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
     }, k);
-    const reviewer = new k8s.core.v1.ServiceAccount(`${ctx.name}-${store.name}-reviewer`, {
+    const reviewer = new corev1.ServiceAccount(`${ctx.name}-${store.name}-reviewer`, {
         metadata: { name: "vault-token-reviewer", namespace: reviewerNs.metadata.name },
         automountServiceAccountToken: false,
     }, k);
-    const binding = new k8s.rbac.v1.ClusterRoleBinding(`${ctx.name}-${store.name}-reviewer`, {
+    const binding = new rbacv1.ClusterRoleBinding(`${ctx.name}-${store.name}-reviewer`, {
         metadata: { name: `vault-token-reviewer-${ctx.namespace}` },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
         subjects: [{ kind: "ServiceAccount", name: reviewer.metadata.name, namespace: reviewerNs.metadata.name }],
     }, k);
-    const token = new k8s.core.v1.Secret(`${ctx.name}-${store.name}-reviewer-token`, {
+    const token = new corev1.Secret(`${ctx.name}-${store.name}-reviewer-token`, {
         metadata: {
             name: "vault-token-reviewer",
             namespace: reviewerNs.metadata.name,
