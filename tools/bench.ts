@@ -1,11 +1,11 @@
 /**
- * npm run bench [-- --runs N] [-- --only typecheck,eval,tests,scaling]
+ * npm run bench [-- --runs N] [-- --only typecheck,eval,tests,scaling,engine,review]
  *
  * Prints each figure next to a floor measured in the same run (median of several runs) and the
  * ratio. Nothing here passes or fails: the figures are for people (README, "Performance").
  */
 import { DEFAULT_KUBERNETES_VERSION } from "../config/parse";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,7 +15,7 @@ import { LocalEnvironment, TOOLCHAIN_DIR, missingToolchain } from "./local/envir
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf("--runs") + 1] || 3) || 3;
-const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : ["typecheck", "eval", "tests", "scaling", "engine"];
+const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : ["typecheck", "eval", "tests", "scaling", "engine", "review"];
 const TS7_DIR = path.join(os.homedir(), ".cache", "delivery-bench", "ts7");
 const TS7_VERSION = "7.0.2";
 /** The transpile-and-cache loader the tools and tests use (tools/register.js). */
@@ -247,7 +247,109 @@ function engine(): void {
     }
 }
 
-function main(): void {
+/**
+ * The pack's start-up alone: from launching the analyzer as the language host launches it
+ * (`node run-policy-pack <engine> <pack dir>`, in the pack's directory) to its first answer (the
+ * port it serves on, printed once the gRPC server listens).
+ */
+function packStartup(dir: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const started = process.hrtime.bigint();
+        const runner = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+        const p = spawn(process.execPath, [runner, "127.0.0.1:1", dir], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        let err = "";
+        p.stderr.on("data", (d) => (err += String(d)));
+        p.stdout.once("data", (d) => {
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            p.kill();
+            /^\d+\s*$/.test(String(d)) ? resolve(seconds) : reject(new Error(`the pack printed ${String(d).slice(0, 80)} instead of its port`));
+        });
+        p.on("exit", (code) => code !== null && code !== 0 && reject(new Error(`the pack exited ${code}: ${err.slice(0, 400)}`)));
+    });
+}
+
+/** A copy of the pack run from its TypeScript sources (ts-node type-checks it): the "before" of the JavaScript build. */
+function sourcePack(): string {
+    const dir = fs.mkdtempSync(path.join(ROOT, ".bench-floor-pack-"));
+    fs.cpSync(path.join(ROOT, "policy"), dir, { recursive: true, filter: (f) => !f.startsWith(path.join(ROOT, "policy", "bin")) && !f.endsWith(".js") });
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ ...pkg, main: "index.ts" }, null, 2));
+    return dir;
+}
+
+/**
+ * Review speed on the real engine (needs `npm run toolchain`): what every pull request, drift check
+ * and promotion pays per stack. Floor: an empty TypeScript program with the shipped runtime
+ * options, previewed on the same engine and file backend. Target: each stack's preview with the
+ * policy pack within 2.0× the floor; the pack's start-up alone under 1 s.
+ */
+async function review(): Promise<void> {
+    const missing = missingToolchain();
+    if (missing.length > 0) {
+        row("review speed (real engine)", "n/a", "-", "-", `toolchain not built (npm run toolchain): ${missing.join(", ")}`);
+        return;
+    }
+    spawnSync(process.execPath, [path.join(ROOT, "policy", "build.js")], { stdio: "inherit" });
+    const before = sourcePack();
+    const local = LocalEnvironment.start();
+    try {
+        // The floor: an empty TypeScript program, run the way Pulumi.yaml runs this one.
+        const floorDir = path.join(local.root, "floor");
+        fs.mkdirSync(floorDir);
+        const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        fs.writeFileSync(path.join(floorDir, "Pulumi.yaml"), stringifyYaml({ name: "floor", runtime: project.runtime }));
+        fs.writeFileSync(path.join(floorDir, "index.ts"), "export = async () => ({ ok: true });\n");
+        fs.writeFileSync(path.join(floorDir, "package.json"), JSON.stringify({ name: "floor", main: "index.ts" }));
+        const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
+        fs.writeFileSync(path.join(floorDir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...tsconfig.compilerOptions, incremental: false, types: ["node"] }, include: ["index.ts"] }));
+        fs.copyFileSync(path.join(ROOT, "tsconfig.pulumi.json"), path.join(floorDir, "tsconfig.pulumi.json"));
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(floorDir, "node_modules"));
+        const pulumi = local.pulumiBinary;
+        const inFloor = (argv: string[]) => measure(pulumi, argv, floorDir, local.env);
+        inFloor(["stack", "init", "floor", "--non-interactive"]);
+        inFloor(["up", "--yes", "--skip-preview", "-s", "floor", "--non-interactive"]);
+        const floor = repeat(RUNS, () => inFloor(["preview", "-s", "floor", "--non-interactive", "--expect-no-changes"]));
+        const floorText = fmt(floor.seconds);
+        row("empty TypeScript program, `pulumi preview` (floor)", floorText, "-", "-", `${floor.maxRssMb.toFixed(0)} MB`);
+
+        const jsStart: number[] = [];
+        const tsStart: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+            jsStart.push(await packStartup(path.join(ROOT, "policy")));
+            tsStart.push(await packStartup(before));
+        }
+        row("policy pack start-up alone (launch → first answer), JavaScript build (shipped)", fmt(median(jsStart)), "1 s", x(median(jsStart), 1), "target < 1 s");
+        row("… the same pack from its TypeScript sources (ts-node type-check; before)", fmt(median(tsStart)), "1 s", x(median(tsStart), 1));
+
+        await local.prepareStores(["dev", "staging", "prod"]);
+        for (const stack of ["dev", "staging", "prod"]) {
+            local.initStack(stack);
+            local.writeStack(stack, local.stackConfig(stack));
+            local.pulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+        }
+        const pack = (dir: string, stack: string) => ["--policy-pack", dir, "--policy-pack-config", path.join(ROOT, "policy", "config", `${stack}.json`)];
+        for (const stack of ["dev", "staging", "prod"]) {
+            const preview = (extra: string[]) => repeat(RUNS, () => measure(pulumi, ["preview", "-s", stack, "--non-interactive", "--expect-no-changes", ...extra], local.workspace, local.env));
+            const bare = preview([]);
+            const withPack = preview(pack(path.join(local.workspace, "policy"), stack));
+            const up = repeat(RUNS, () => measure(pulumi, ["up", "--yes", "--skip-preview", "-s", stack, "--non-interactive"], local.workspace, local.env));
+            const failed = (r: { samples: Sample[] }) => r.samples.filter((z) => z.code !== 0).length;
+            const note = (r: { maxRssMb: number; samples: Sample[] }, extra = "") => `${r.maxRssMb.toFixed(0)} MB${failed(r) ? `; ${failed(r)} runs FAILED` : ""}${extra}`;
+            row(`\`pulumi preview -s ${stack}\`, no pack`, fmt(bare.seconds), floorText, x(bare.seconds, floor.seconds), note(bare));
+            row(`\`pulumi preview -s ${stack}\` with the policy pack`, fmt(withPack.seconds), floorText, x(withPack.seconds, floor.seconds), note(withPack, "; target ≤ 2.00×"));
+            if (stack === "dev") {
+                const old = preview(pack(before, stack));
+                row("… with the pack from its TypeScript sources (before)", fmt(old.seconds), floorText, x(old.seconds, floor.seconds), note(old));
+            }
+            row(`\`pulumi up -s ${stack}\`, no change`, fmt(up.seconds), floorText, x(up.seconds, floor.seconds), note(up));
+        }
+    } finally {
+        local.stop();
+        fs.rmSync(before, { recursive: true, force: true });
+    }
+}
+
+async function main(): Promise<void> {
     process.stderr.write(`bench: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${RUNS} runs per figure (median)\n`);
     const importsFloor = floorProject(true);
     const emptyFloor = floorProject(false);
@@ -257,6 +359,7 @@ function main(): void {
         if (ONLY.includes("tests")) tests();
         if (ONLY.includes("scaling")) scaling();
         if (ONLY.includes("engine")) engine();
+        if (ONLY.includes("review")) await review();
     } finally {
         fs.rmSync(importsFloor, { recursive: true, force: true });
         fs.rmSync(emptyFloor, { recursive: true, force: true });
@@ -267,4 +370,7 @@ function main(): void {
     console.log([line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"));
 }
 
-main();
+main().catch((e) => {
+    process.stderr.write(`bench failed: ${(e as Error).message}\n`);
+    process.exit(1);
+});
