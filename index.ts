@@ -4,10 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
+import { estimateCost } from "./config/cost";
 import { AppNamespace, AppRelease } from "./components/app";
 import { CLUSTER_OUTPUT, createCluster, exportCluster } from "./components/cluster";
 import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, resolveRelease } from "./components/promotion";
 import { SecretStores } from "./components/secrets";
+import { StackBudget } from "./components/budget";
 
 export = async () => {
     const cfg = loadConfig();
@@ -29,6 +31,11 @@ export = async () => {
 
     const cluster = createCluster(cfg, stackRef, tags);
     const k8s = { provider: cluster.provider };
+    // A cluster this stack creates is budgeted here; an existing or borrowed one by its owner.
+    const cloud = cfg.cluster.provider === "aws" || cfg.cluster.provider === "azure" || cfg.cluster.provider === "gcp";
+    if (cfg.budget !== undefined && cloud) {
+        new StackBudget(`${cfg.app.name}-budget`, { budget: cfg.budget, cluster: cfg.cluster, identity: cluster.identity, stack: cfg.stack, tags });
+    }
 
     const namespace = new AppNamespace(cfg.app.name, {
         namespace: cfg.namespace,
@@ -77,6 +84,8 @@ export = async () => {
         image: whenReady(app.image),
         namespace: namespace.name,
         secretStores: secrets.storeNames,
+        // The monthly estimate from config/prices.json and the budget it is held to (`npm run plan` prints both).
+        cost: { ...estimateCost(cfg), budgetUsd: cfg.budget?.monthlyUsd ?? null },
         // A borrowed cluster stays published by the stack that owns it.
         ...(cfg.cluster.provider === "stack" ? {} : { [CLUSTER_OUTPUT]: exportCluster(cluster) }),
     };

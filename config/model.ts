@@ -10,7 +10,7 @@ import { Static } from "@sinclair/typebox";
 import { Environment } from "./environment";
 import { SecretsConfig } from "./secrets";
 import {
-    AppSchema, CLUSTER_PROVIDERS, ClusterSchema, FreezeSchema, HelmSchema, NamespaceSchema, OVERRIDABLE_GATES, OverrideSchema, PinSchema,
+    AppSchema, BudgetSchema, CLUSTER_PROVIDERS, ClusterSchema, FreezeSchema, HelmSchema, NamespaceSchema, OVERRIDABLE_GATES, OverrideSchema, PinSchema,
     ReleaseSchema, Resolved, SmokeSchema,
 } from "./schema";
 
@@ -132,6 +132,9 @@ export type OverridableGate = typeof OVERRIDABLE_GATES[number];
 /** `delivery:override`. */
 export type GateOverride = Resolved<Static<typeof OverrideSchema>>;
 
+/** `delivery:budget`. */
+export type BudgetConfig = Resolved<Static<typeof BudgetSchema>, "billingAccount">;
+
 /** One window of `delivery:freeze`. */
 export type FreezeWindow = Resolved<Static<typeof FreezeSchema.items>>;
 
@@ -153,6 +156,8 @@ export interface StackConfig {
     readonly verification: VerificationConfig;
     readonly override?: GateOverride;
     readonly secrets: SecretsConfig;
+    /** Absent: no budget (the policy pack reports it). */
+    readonly budget?: BudgetConfig;
     /** The secret kubeconfig of an existing cluster (`delivery:kubeconfig`), if given. */
     readonly kubeconfig?: string;
     /** IBM Secrets Manager API key (`delivery:ibmApiKey`, secret), if given. */

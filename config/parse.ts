@@ -5,7 +5,7 @@
  */
 import { Environment, RANK, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
 import {
-    AppConfig, CLUSTER_PROVIDERS, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
+    AppConfig, BudgetConfig, CLUSTER_PROVIDERS, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
     FreezeWindow, GateOverride, OVERRIDABLE_GATES, OverridableGate, PromotionConfig, SmokeConfig, VerificationConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
 } from "./model";
 import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader";
@@ -16,7 +16,7 @@ import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, sta
 import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
 import {
-    AppSchema, ChartSchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
+    AppSchema, BudgetSchema, ChartSchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
     PromotionSchema, ReleaseSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
 } from "./schema";
 
@@ -77,6 +77,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const freeze = readFreeze(r, v.freeze);
     const verification = readVerification(r, v.verification, app, helm);
     const override = readOverride(r, v.override);
+    const budget = readBudget(r, v.budget, cluster);
     const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
     checkConsistency(r, app, cluster, namespace, environment, short, raw.stack);
     checkValues(r, { chart, app, environment, ...values }, release, root);
@@ -91,7 +92,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     }
     const text = (x: unknown) => (typeof x === "string" ? x : undefined);
     return {
-        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, verification, override, secrets,
+        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, verification, override, secrets, budget,
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
 }
@@ -482,6 +483,33 @@ function readOverride(r: ConfigReader, value: unknown): GateOverride | undefined
     }
     const reason = r.string("override.reason", o.reason, G.reason);
     return { gates: gates.filter((g): g is OverridableGate => known.includes(g)), reason };
+}
+
+function readBudget(r: ConfigReader, value: unknown, cluster: ClusterConfig): BudgetConfig | undefined {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    const B = BudgetSchema.properties;
+    const o = r.object("budget", value, BudgetSchema);
+    const thresholds = (o.thresholds === undefined ? [...(B.thresholds.default as number[])] : Array.isArray(o.thresholds)
+        ? o.thresholds.map((t, i) => r.integer(`budget.thresholds[${i}]`, t, B.thresholds.items))
+        : (r.issue("budget.thresholds", `must be a list, got ${show(o.thresholds)}`, exampleText(B.thresholds.examples[0])), []));
+    if (Array.isArray(o.thresholds) && thresholds.length === 0) {
+        r.issue("budget.thresholds", "is empty: give at least one threshold, or leave it out for 80 and 100", exampleText(B.thresholds.examples[0]));
+    }
+    const recipients = r.stringList("budget.recipients", o.recipients, B.recipients, { optional: false });
+    if (o.recipients !== undefined && recipients.length === 0) {
+        r.issue("budget.recipients", "is empty: a budget nobody hears about does not help", exampleText(B.recipients.examples[0]));
+    } else if (o.recipients === undefined) {
+        r.issue("budget.recipients", "is required but not set", exampleText(B.recipients.examples[0]));
+    }
+    const billingAccount = r.string("budget.billingAccount", o.billingAccount, B.billingAccount, { optional: cluster.provider !== "gcp" });
+    return {
+        monthlyUsd: r.integer("budget.monthlyUsd", o.monthlyUsd, B.monthlyUsd),
+        thresholds: [...new Set(thresholds)].sort((a, b) => a - b),
+        recipients,
+        ...(billingAccount !== undefined ? { billingAccount } : {}),
+    };
 }
 
 function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig | undefined {

@@ -309,6 +309,17 @@ export const OverrideSchema = Section({
     reason: Text("Why (incident or ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2300: checkout hotfix cannot wait for the soak" }),
 }, "The emergency override of soak or freeze windows: recorded and reported by the policy pack.", { gates: ["soak"], reason: "INC-2300: checkout hotfix cannot wait for the soak" });
 
+// ---- delivery:budget ---------------------------------------------------------------------------
+
+export const BudgetSchema = Section({
+    monthlyUsd: Whole("Monthly budget of this stack in US dollars.", { minimum: 1, maximum: 10000000, example: 2500 }),
+    thresholds: Opt(List(Whole("Percent of the budget.", { minimum: 1, maximum: 1000, example: 80 }),
+        "Alert thresholds in percent of the budget, on actual spend (and on the forecast at 100).", { default: [80, 100], example: [50, 80, 100], minItems: 1 })),
+    recipients: List(Text("An email address.", { pattern: "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", what: "an email address", example: "platform@acme.example" }),
+        "Who gets the alerts.", { example: ["platform@acme.example"], minItems: 1 }),
+    billingAccount: Opt(Text("GCP billing account the budget belongs to (required on gcp).", { pattern: "^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$", what: "a billing account id like 012345-6789AB-CDEF01", example: "012345-6789AB-CDEF01" })),
+}, "Monthly budget with alerts: an AWS Budget filtered by the stack's cost-allocation tag (activate the `stack` tag in the billing console), an Azure consumption budget on the resource group, a GCP billing budget on the project and the stack's label. `npm run plan` compares it with the estimate.", { monthlyUsd: 2500, recipients: ["platform@acme.example"] });
+
 // ---- delivery:secrets --------------------------------------------------------------------------
 
 export const SECRET_PROVIDERS = ["aws", "azure", "gcp", "vault", "ibm"] as const;
@@ -437,6 +448,7 @@ export const DeliverySchema = Section({
     verification: Opt(VerificationSchema),
     override: Opt(OverrideSchema),
     secrets: Opt(SecretsSchema),
+    budget: Opt(BudgetSchema),
     kubeconfig: Opt(SecretValue("The kubeconfig of an existing cluster (secret).")),
     ibmApiKey: Opt(SecretValue("IBM Secrets Manager API key (secret), for an IBM store with apiKey auth and no apiKeySecret.")),
     vaultToken: Opt(SecretValue("Vault token (secret); otherwise the provider reads VAULT_TOKEN.")),

@@ -32,6 +32,7 @@ import { servicePublicExposure } from "./policies/service-public-exposure";
 import { stackPolicyConfigEnvironment } from "./policies/stack-policy-config-environment";
 import { stackEmergencyPin } from "./policies/stack-emergency-pin";
 import { stackGateOverride } from "./policies/stack-gate-override";
+import { stackBudget } from "./policies/stack-budget";
 import { stackPromotionFromStaging } from "./policies/stack-promotion-from-staging";
 import { stackreferencePromotionSource } from "./policies/stackreference-promotion-source";
 import { workloadDisruptionBudget } from "./policies/workload-disruption-budget";
@@ -133,6 +134,7 @@ export const policies: readonly DeliveryPolicy[] = [
     stackPromotionFromStaging,
     stackEmergencyPin,
     stackGateOverride,
+    stackBudget,
     stackPolicyConfigEnvironment,
 ];
 

@@ -8,9 +8,12 @@ const AZURE = {
     ...cfg("cluster", { provider: "azure", region: "westeurope", zones: ["1", "2", "3"], nodes: { size: "Standard_D4s_v5" }, resourceGroup: null }),
     ...cfg("secrets", { stores: [{ provider: "azure" }] }),
 };
+/** A GKE stack's budget belongs to a billing account. */
+const GCP_BILLING = cfg("budget", { billingAccount: "012345-6789AB-CDEF01" });
 const GCP = {
     ...cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"], project: "acme-prod-123", nodes: { size: "e2-standard-4" } }),
     ...cfg("secrets", { stores: [{ provider: "gcp" }] }),
+    ...GCP_BILLING,
 };
 /** Secrets off, for cluster modes tested on their own. */
 const NO_SECRETS = cfg("secrets", null);
@@ -103,7 +106,7 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
         });
 
         it("a single zone makes a zonal cluster", async () => {
-            const ev = await runStack("dev", cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b"], project: "acme-dev-123", endpoint: { allowedCidrs: ["203.0.113.0/24"] } }), NO_SECRETS);
+            const ev = await runStack("dev", cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b"], project: "acme-dev-123", endpoint: { allowedCidrs: ["203.0.113.0/24"] } }), NO_SECRETS, GCP_BILLING);
             const i = one(ev, "gcp:container/cluster:Cluster").inputs;
             assert.equal(i.location, "europe-west1-b");
             assert.deepEqual(i.masterAuthorizedNetworksConfig.cidrBlocks, [{ cidrBlock: "203.0.113.0/24", displayName: "203.0.113.0/24" }]);

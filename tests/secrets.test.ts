@@ -7,6 +7,8 @@ const SA = "kubernetes:core/v1:ServiceAccount";
 
 const AZURE_CLUSTER = cfg("cluster", { provider: "azure", region: "westeurope", zones: ["1", "2", "3"], nodes: { size: "Standard_D4s_v5" } });
 const GCP_CLUSTER = cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"], project: "acme-prod-123" });
+/** A GKE stack's budget belongs to a billing account. */
+const GCP_BILLING = cfg("budget", { billingAccount: "012345-6789AB-CDEF01" });
 const stores = (...list: object[]): ConfigMap => cfg("secrets", { stores: list });
 const VAULT = { provider: "vault", server: "https://vault.acme.example:8200" };
 const IBM_URL = "https://1a2b3c4d.eu-de.secrets-manager.appdomain.cloud";
@@ -133,7 +135,7 @@ describe("secret stores", () => {
 
     describe("GCP Secret Manager", () => {
         it("grants secretAccessor on the environment's prefix and workload identity to exactly the service account", async () => {
-            const ev = await runStack("prod", GCP_CLUSTER, stores({ provider: "gcp" }));
+            const ev = await runStack("prod", GCP_CLUSTER, GCP_BILLING, stores({ provider: "gcp" }));
             const access = one(ev, "gcp:projects/iAMMember:IAMMember", "-gcp-accessor").inputs;
             assert.equal(access.role, "roles/secretmanager.secretAccessor");
             assert.equal(access.condition.expression, 'resource.name.startsWith("projects/987654321098/secrets/prod-storefront-")');
@@ -148,7 +150,7 @@ describe("secret stores", () => {
         });
 
         it("a zonal cluster's store names the zone as its location", async () => {
-            const ev = await runStack("dev", cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b"], project: "acme-dev-123" }), stores({ provider: "gcp" }));
+            const ev = await runStack("dev", cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b"], project: "acme-dev-123" }), GCP_BILLING, stores({ provider: "gcp" }));
             assert.equal(storeSpec(ev, "gcp").provider.gcpsm.auth.workloadIdentity.clusterLocation, "europe-west1-b");
             assert.equal(one(ev, "gcp:projects/iAMMember:IAMMember", "-gcp-accessor").inputs.condition.expression, 'resource.name.startsWith("projects/987654321098/secrets/dev-storefront-")');
         });

@@ -20,6 +20,7 @@ import {
 import { ROOT, readConfigFile, stackFile } from "./offline/stackfile";
 import { summarize } from "./offline/summary";
 import { RenderError } from "./offline/render";
+import { CostEstimate, describeCost } from "../config/cost";
 
 export const OFFLINE_NOTE =
     "Offline plan: cloud calls are stubbed. Values that providers compute (endpoints, ARNs, IDs, OIDC issuers) are placeholders, not real; nothing was deployed.";
@@ -114,9 +115,13 @@ export function renderText(p: PlanResult): string {
             lines.push(`  pinned:   yes — ${rec.pinReason}`);
         }
     }
+    const cost = out.cost as (CostEstimate & { budgetUsd: number | null }) | undefined;
+    if (cost) {
+        lines.push("", ...describeCost(p.stack, cost, cost.budgetUsd === null ? undefined : { monthlyUsd: cost.budgetUsd }));
+    }
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(out)) {
-        if (k !== "promotion") {
+        if (k !== "promotion" && k !== "cost") {
             lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
         }
     }

@@ -98,7 +98,9 @@ describe("offline policy check", () => {
     });
 
     describe("running the pack", () => {
-        const unsafe = () => [eks(change(eksInputs(), "encryptionConfig", undefined), { protect: false }), oidcProvider(), eksCni()];
+        // The stack's budget is there: these cases are about the cluster.
+        const budget = () => resource("aws:budgets/budget:Budget", "storefront-budget", { budgetType: "COST", limitAmount: "2500" });
+        const unsafe = () => [eks(change(eksInputs(), "encryptionConfig", undefined), { protect: false }), oidcProvider(), eksCni(), budget()];
 
         it("reports violations at each policy's configured level, about the resource they name", async () => {
             const config = reconcilePolicyConfig({ all: "advisory", "cluster-secrets-encryption": "mandatory" });
@@ -115,7 +117,7 @@ describe("offline policy check", () => {
         });
 
         it("reports a policy that meets an unknown value as advisory, even when it is mandatory", async () => {
-            const preview = [eks(change(eksInputs(), "version", UNKNOWN_STRING)), oidcProvider(), eksCni()];
+            const preview = [eks(change(eksInputs(), "version", UNKNOWN_STRING)), oidcProvider(), eksCni(), budget()];
             const v = await runPolicies(preview, reconcilePolicyConfig({}));
             assert.deepEqual(v.map((x) => [x.policy, x.level, x.message]), [[
                 "cluster-version-floor", "advisory",

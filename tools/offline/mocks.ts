@@ -50,6 +50,9 @@ function computed(type: string, name: string, inputs: State, upstream: UpstreamO
             return { arn: `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT}:key/${shortHash(name)}`, keyId: shortHash(name) };
         case "azure-native:containerservice:ManagedCluster":
             return { oidcIssuerProfile: { enabled: true, issuerURL: `https://westeurope.oic.prod-aks.azure.com/${MOCK_TENANT}/${shortHash(physical)}/` } };
+        case "azure-native:resources:ResourceGroup":
+            // Azure names a resource group by its resourceGroupName.
+            return { name: inputs.resourceGroupName ?? name };
         case "azure-native:managedidentity:UserAssignedIdentity":
             return { principalId: `p-${shortHash(name)}`, clientId: `c-${shortHash(name)}`, tenantId: MOCK_TENANT };
         case "azure-native:keyvault:Vault":
