@@ -10,6 +10,7 @@ import { CLUSTER_OUTPUT, createCluster, exportCluster } from "./components/clust
 import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, resolveRelease } from "./components/promotion";
 import { SecretStores } from "./components/secrets";
 import { StackBudget } from "./components/budget";
+import { serviceMonitor } from "./components/app/monitoring";
 
 export = async () => {
     const cfg = loadConfig();
@@ -66,6 +67,7 @@ export = async () => {
         namespace: namespace.name,
         chart: cfg.chart,
         values: cfg.values,
+        observability: cfg.observability,
         helm: cfg.helm,
         release,
         record,
@@ -74,6 +76,8 @@ export = async () => {
         stackReferences: [...refs.keys()],
         smoke: cfg.verification.smoke,
     }, { ...k8s, dependsOn: [namespace, secrets] });
+
+    serviceMonitor(cfg.app.name, namespace.name, cfg.observability.metrics, labels, { ...k8s, dependsOn: [app] });
 
     // What this stack advertises waits for the rollout: a release that failed never reaches its outputs.
     const whenReady = <T>(o: pulumi.Output<T>) => pulumi.all([o, app.ready]).apply(([v]) => v);

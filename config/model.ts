@@ -10,7 +10,7 @@ import { Static } from "@sinclair/typebox";
 import { Environment } from "./environment";
 import { SecretsConfig } from "./secrets";
 import {
-    AppSchema, BudgetSchema, CLUSTER_PROVIDERS, ClusterSchema, FreezeSchema, HelmSchema, NamespaceSchema, OVERRIDABLE_GATES, OverrideSchema, PinSchema,
+    AppSchema, BudgetSchema, CLUSTER_PROVIDERS, ObservabilitySchema, ClusterSchema, FreezeSchema, HelmSchema, NamespaceSchema, OVERRIDABLE_GATES, OverrideSchema, PinSchema,
     ReleaseSchema, Resolved, SmokeSchema,
 } from "./schema";
 
@@ -132,6 +132,14 @@ export type OverridableGate = typeof OVERRIDABLE_GATES[number];
 /** `delivery:override`. */
 export type GateOverride = Resolved<Static<typeof OverrideSchema>>;
 
+type ObservabilityInput = Static<typeof ObservabilitySchema>;
+
+/** `delivery:observability` with its defaults applied (the chart paths stay optional). */
+export type ObservabilityConfig = Resolved<Omit<ObservabilityInput, "tracing" | "values">> & {
+    readonly tracing: Resolved<NonNullable<ObservabilityInput["tracing"]>, "endpoint">;
+    readonly values: NonNullable<ObservabilityInput["values"]>;
+};
+
 /** `delivery:budget`. */
 export type BudgetConfig = Resolved<Static<typeof BudgetSchema>, "billingAccount">;
 
@@ -156,6 +164,7 @@ export interface StackConfig {
     readonly verification: VerificationConfig;
     readonly override?: GateOverride;
     readonly secrets: SecretsConfig;
+    readonly observability: ObservabilityConfig;
     /** Absent: no budget (the policy pack reports it). */
     readonly budget?: BudgetConfig;
     /** The secret kubeconfig of an existing cluster (`delivery:kubeconfig`), if given. */

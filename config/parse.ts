@@ -5,7 +5,7 @@
  */
 import { Environment, RANK, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
 import {
-    AppConfig, BudgetConfig, CLUSTER_PROVIDERS, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
+    AppConfig, BudgetConfig, CLUSTER_PROVIDERS, ObservabilityConfig, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
     FreezeWindow, GateOverride, OVERRIDABLE_GATES, OverridableGate, PromotionConfig, SmokeConfig, VerificationConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
 } from "./model";
 import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader";
@@ -16,7 +16,7 @@ import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, sta
 import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
 import {
-    AppSchema, BudgetSchema, ChartSchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
+    AppSchema, BudgetSchema, ChartSchema, ObservabilitySchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
     PromotionSchema, ReleaseSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
 } from "./schema";
 
@@ -78,9 +78,10 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const verification = readVerification(r, v.verification, app, helm);
     const override = readOverride(r, v.override);
     const budget = readBudget(r, v.budget, cluster);
+    const observability = readObservability(r, v.observability, environment);
     const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
     checkConsistency(r, app, cluster, namespace, environment, short, raw.stack);
-    checkValues(r, { chart, app, environment, ...values }, release, root);
+    checkValues(r, { chart, app, environment, observability, ...values }, release, root);
     const needsIbmKey = secrets.stores.some((s) => s.provider === "ibm" && s.auth === "apiKey" && s.apiKeySecret === undefined);
     if (needsIbmKey && v.ibmApiKey === undefined) {
         r.issue("ibmApiKey", "is required by an IBM store with apiKey auth and no apiKeySecret (set it as a secret)",
@@ -92,7 +93,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     }
     const text = (x: unknown) => (typeof x === "string" ? x : undefined);
     return {
-        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, verification, override, secrets, budget,
+        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, verification, override, secrets, budget, observability,
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
 }
@@ -485,6 +486,46 @@ function readOverride(r: ConfigReader, value: unknown): GateOverride | undefined
     return { gates: gates.filter((g): g is OverridableGate => known.includes(g)), reason };
 }
 
+/** Retention of control-plane logs when the stack does not set it, per environment. */
+export const DEFAULT_LOG_RETENTION_DAYS: Readonly<Record<Environment, number>> = { development: 7, staging: 30, production: 90 };
+
+function readObservability(r: ConfigReader, value: unknown, env: Environment): ObservabilityConfig {
+    const O = ObservabilitySchema.properties;
+    const o = r.object("observability", value, ObservabilitySchema);
+    const logs = r.object("observability.logs", o.logs, O.logs);
+    const metrics = r.object("observability.metrics", o.metrics, O.metrics);
+    const tracing = r.object("observability.tracing", o.tracing, O.tracing);
+    const paths = r.object("observability.values", o.values, O.values);
+    const L = O.logs.properties;
+    const M = O.metrics.properties;
+    const T = O.tracing.properties;
+    const endpoint = r.string("observability.tracing.endpoint", tracing.endpoint, T.endpoint, { optional: true });
+    const valuePaths: Record<string, string> = {};
+    for (const k of Object.keys(O.values.properties) as (keyof typeof O.values.properties)[]) {
+        const p = r.string(`observability.values.${k}`, paths[k], O.values.properties[k], { optional: true });
+        if (p !== undefined) {
+            valuePaths[k] = p;
+        }
+    }
+    return {
+        logs: {
+            format: r.string("observability.logs.format", logs.format, L.format) as ObservabilityConfig["logs"]["format"],
+            retentionDays: r.integer("observability.logs.retentionDays", logs.retentionDays, L.retentionDays, { default: DEFAULT_LOG_RETENTION_DAYS[env] }),
+        },
+        metrics: {
+            enabled: r.boolean("observability.metrics.enabled", metrics.enabled, M.enabled),
+            path: r.string("observability.metrics.path", metrics.path, M.path),
+            serviceMonitor: r.boolean("observability.metrics.serviceMonitor", metrics.serviceMonitor, M.serviceMonitor),
+            interval: r.string("observability.metrics.interval", metrics.interval, M.interval),
+        },
+        tracing: {
+            ...(endpoint !== undefined ? { endpoint } : {}),
+            samplePercent: r.integer("observability.tracing.samplePercent", tracing.samplePercent, T.samplePercent, { default: env === "development" ? 100 : 10 }),
+        },
+        values: valuePaths,
+    };
+}
+
 function readBudget(r: ConfigReader, value: unknown, cluster: ClusterConfig): BudgetConfig | undefined {
     if (value === undefined || value === null) {
         return undefined;
@@ -595,9 +636,11 @@ function checkValues(r: ConfigReader, s: StackValues, release: Release | undefin
     }
     if (s.chart.appValues) {
         // The bundled chart sets these itself; a second definition would silently win over it.
-        const owned: Record<string, string> = { LOG_LEVEL: "delivery:app.logLevel", APP_ENVIRONMENT: "the stack's environment (delivery:environment)" };
+        const owned: Record<string, string> = {
+            LOG_LEVEL: "delivery:app.logLevel", APP_ENVIRONMENT: "the stack's environment (delivery:environment)", LOG_FORMAT: "delivery:observability.logs.format",
+        };
         for (const name of Object.keys(s.app.env)) {
-            const by = owned[name] ?? (name.startsWith("FEATURE_") ? "delivery:app.features" : undefined);
+            const by = owned[name] ?? (name.startsWith("FEATURE_") ? "delivery:app.features" : name.startsWith("OTEL_") ? "delivery:observability.tracing" : undefined);
             if (by) {
                 r.issue(`app.env.${name}`, `overrides a variable the chart sets from ${by}; the container would get it twice and the last one silently wins`,
                     name === "LOG_LEVEL" ? "delivery:app.logLevel: debug" : name.startsWith("FEATURE_") ? "delivery:app.features: { newCheckout: true }" : "remove it");
@@ -642,6 +685,7 @@ export function chartSchemaIssues(
         const key = file ? `${file[1]} → ${p.path || "(top level)"}`
             : p.origin === "delivery:values" ? `values${p.path ? `.${p.path}` : ""}`
             : p.origin === "delivery:app" ? `app (chart value ${p.path})`
+            : p.origin === "delivery:observability" ? `observability (chart value ${p.path})`
             : p.origin === RELEASE_ORIGIN ? `chart.imageValues (chart value ${p.path})`
             : `values.${p.path}`;
         const where = file ? `set in ${file[2]}; ` : p.origin.startsWith("delivery:") || p.origin === RELEASE_ORIGIN ? "" : `set by ${p.origin}; `;

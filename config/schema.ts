@@ -309,6 +309,34 @@ export const OverrideSchema = Section({
     reason: Text("Why (incident or ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2300: checkout hotfix cannot wait for the soak" }),
 }, "The emergency override of soak or freeze windows: recorded and reported by the policy pack.", { gates: ["soak"], reason: "INC-2300: checkout hotfix cannot wait for the soak" });
 
+// ---- delivery:observability --------------------------------------------------------------------
+
+const valuePath = (what: string) => Opt(Text(`Dotted path in the chart's values for ${what}.`, { pattern: PATTERNS.dotted, what: "a dotted path into the chart's values", example: `observability.${what.split(" ")[0]}` }));
+
+export const ObservabilitySchema = Section({
+    logs: Opt(Section({
+        format: Opt(OneOf(["json", "text"] as const, "Log format given to the app (LOG_FORMAT). The level is delivery:app.logLevel.", { default: "json", example: "json" })),
+        retentionDays: Opt(Whole("Control-plane log retention: the EKS CloudWatch log group, the AKS Log Analytics workspace.", { minimum: 1, maximum: 3653, xDefault: "7 in development, 30 in staging, 90 in production", example: 90 })),
+    }, "Logs.", { format: "json", retentionDays: 90 })),
+    metrics: Opt(Section({
+        enabled: Opt(Flag("Metrics scraped from the app (prometheus.io/* pod annotations on the bundled chart).", { default: true })),
+        path: Opt(Text("Metrics path.", { pattern: PATTERNS.urlPath, what: "a URL path starting with /", default: "/metrics", example: "/metrics" })),
+        serviceMonitor: Opt(Flag("A Prometheus Operator ServiceMonitor for the app's Service (the cluster must have the operator's CRDs).", { default: false })),
+        interval: Opt(Text("Scrape interval of the ServiceMonitor.", { pattern: "^\\d+(s|m)$", what: "an interval such as 30s or 1m", default: "30s", example: "30s" })),
+    }, "Metrics.", { enabled: true, serviceMonitor: true })),
+    tracing: Opt(Section({
+        endpoint: Opt(Text("OTLP endpoint traces go to (OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing.", { pattern: "^https?:\\/\\/[^\\s]+$", what: "an http(s) URL", example: "http://otel-collector.observability:4318" })),
+        samplePercent: Opt(Whole("Share of traces sampled, percent (OTEL_TRACES_SAMPLER_ARG = percent / 100).", { minimum: 0, maximum: 100, xDefault: "100 in development, 10 elsewhere", example: 10 })),
+    }, "Tracing (OpenTelemetry).", { endpoint: "http://otel-collector.observability:4318", samplePercent: 10 })),
+    values: Opt(Section({
+        logLevel: valuePath("logLevel (the log level)"),
+        logFormat: valuePath("logFormat (the log format)"),
+        metricsEnabled: valuePath("metricsEnabled (metrics on or off)"),
+        tracingEndpoint: valuePath("tracingEndpoint (the OTLP endpoint)"),
+        sampleRatio: valuePath("sampleRatio (the sampled share, 0–1)"),
+    }, "Where a chart other than the bundled one takes these settings in its values (like chart.imageValues).", { logLevel: "connect.logLevel", tracingEndpoint: "connect.otel.endpoint" })),
+}, "Logging, metrics and tracing per environment, passed to the app the same way for any chart.", { logs: { format: "json" }, metrics: { enabled: true } });
+
 // ---- delivery:budget ---------------------------------------------------------------------------
 
 export const BudgetSchema = Section({
@@ -449,6 +477,7 @@ export const DeliverySchema = Section({
     override: Opt(OverrideSchema),
     secrets: Opt(SecretsSchema),
     budget: Opt(BudgetSchema),
+    observability: Opt(ObservabilitySchema),
     kubeconfig: Opt(SecretValue("The kubeconfig of an existing cluster (secret).")),
     ibmApiKey: Opt(SecretValue("IBM Secrets Manager API key (secret), for an IBM store with apiKey auth and no apiKeySecret.")),
     vaultToken: Opt(SecretValue("Vault token (secret); otherwise the provider reads VAULT_TOKEN.")),

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { Environment } from "./environment";
-import { AppConfig, ChartConfig, ImageValuePaths } from "./model";
+import { AppConfig, ChartConfig, ImageValuePaths, ObservabilityConfig } from "./model";
 
 export type Values = Record<string, unknown>;
 
@@ -141,18 +141,46 @@ export function releaseValues(paths: ImageValuePaths, image: string, release: { 
     return v;
 }
 
+/**
+ * The observability settings as chart values: under `observability.*` for the bundled chart (and
+ * charts that use its names), and at the paths `delivery:observability.values` names for others.
+ */
+export function observabilityValues(o: ObservabilityConfig, app: AppConfig, bundledNames: boolean): Values {
+    const ratio = o.tracing.samplePercent / 100;
+    let v: Values = bundledNames ? {
+        observability: {
+            logFormat: o.logs.format,
+            metrics: { enabled: o.metrics.enabled, path: o.metrics.path },
+            tracing: { endpoint: o.tracing.endpoint ?? "", sampleRatio: ratio },
+        },
+    } : {};
+    const at: [string | undefined, unknown][] = [
+        [o.values.logLevel, app.logLevel], [o.values.logFormat, o.logs.format], [o.values.metricsEnabled, o.metrics.enabled],
+        [o.values.tracingEndpoint, o.tracing.endpoint], [o.values.sampleRatio, ratio],
+    ];
+    for (const [p, value] of at) {
+        if (p !== undefined && value !== undefined) {
+            v = mergeInto(v, atPath(p, value));
+        }
+    }
+    return v;
+}
+
 export interface StackValues {
     readonly chart: ChartConfig;
     readonly app: AppConfig;
     readonly environment: Environment;
     readonly files: readonly { readonly path: string; readonly values: Values }[];
     readonly inline: Values;
+    /** Absent in callers that check values only (the observability layer is then left out). */
+    readonly observability?: ObservabilityConfig;
 }
 
 /** Every layer of a stack's values, the release last. `extra` (program-owned values) goes before the release. */
 export function stackLayers(s: StackValues, release: { imageTag: string; imageDigest?: string }, extra?: ValueLayer): ValueLayer[] {
     return [
         ...(s.chart.appValues ? [{ origin: "delivery:app", values: appValues(s.app, s.environment) }] : []),
+        ...(s.observability ? [{ origin: "delivery:observability", values: observabilityValues(s.observability, s.app, s.chart.appValues) }] : []),
         ...s.files.map((f, i) => ({ origin: `delivery:valuesFiles[${i}] (${f.path})`, values: f.values })),
         { origin: "delivery:values", values: s.inline },
         ...(extra ? [extra] : []),

@@ -33,6 +33,7 @@ import { stackPolicyConfigEnvironment } from "./policies/stack-policy-config-env
 import { stackEmergencyPin } from "./policies/stack-emergency-pin";
 import { stackGateOverride } from "./policies/stack-gate-override";
 import { stackBudget } from "./policies/stack-budget";
+import { workloadObservabilityProduction } from "./policies/workload-observability-production";
 import { stackPromotionFromStaging } from "./policies/stack-promotion-from-staging";
 import { stackreferencePromotionSource } from "./policies/stackreference-promotion-source";
 import { workloadDisruptionBudget } from "./policies/workload-disruption-budget";
@@ -135,6 +136,7 @@ export const policies: readonly DeliveryPolicy[] = [
     stackEmergencyPin,
     stackGateOverride,
     stackBudget,
+    workloadObservabilityProduction,
     stackPolicyConfigEnvironment,
 ];
 

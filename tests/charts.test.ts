@@ -54,7 +54,8 @@ describe("charts: any chart, per-stack values, policies on rendered objects", ()
             stacks = await chain({
                 dev: [SPARK_CHART, { "delivery:values": { connect: { replicas: 1, dynamicAllocation: { enabled: true, maxExecutors: 2 } } } }],
                 staging: [SPARK_CHART, { "delivery:values": { connect: { replicas: 2, pdb: { enabled: true, minAvailable: 1 } } } }],
-                prod: [SPARK_CHART, { "delivery:valuesFiles": ["tests/fixtures/values/spark-prod.yaml"] }],
+                // The chart has no scrape annotations: prod's metrics come from a ServiceMonitor.
+                prod: [SPARK_CHART, { "delivery:valuesFiles": ["tests/fixtures/values/spark-prod.yaml"] }, { "delivery:observability": { metrics: { serviceMonitor: true } } }],
             });
         });
 
@@ -166,7 +167,7 @@ describe("charts: any chart, per-stack values, policies on rendered objects", ()
             const result = await checkPolicies(prod.resources, { stack: "prod", configFile: prodPolicyConfig() });
             assert.deepEqual(failing(result), [
                 "role-least-privilege", "workload-container-hygiene", "workload-disruption-budget", "workload-health-probes", "workload-host-namespaces",
-                "workload-pod-security-restricted", "workload-privilege-escalation", "workload-privileged", "workload-read-only-root-filesystem",
+                "workload-observability-production", "workload-pod-security-restricted", "workload-privilege-escalation", "workload-privileged", "workload-read-only-root-filesystem",
                 "workload-replicas-minimum", "workload-resource-limits", "workload-rollout-keeps-serving", "workload-run-as-non-root",
                 "workload-service-account",
             ]);
@@ -185,7 +186,7 @@ describe("charts: any chart, per-stack values, policies on rendered objects", ()
         const SHOP = { "delivery:chart": { path: `${CHARTS}/umbrella`, imageValues: { tag: "global.image.tag" } } };
 
         it("renders both subcharts' objects and blocks the one sized too small, naming its value", async () => {
-            const stacks = await chain({ dev: [SHOP], staging: [SHOP], prod: [SHOP, { "delivery:values": { api: { replicas: 3 }, web: { replicas: 1 } } }] });
+            const stacks = await chain({ dev: [SHOP], staging: [SHOP], prod: [SHOP, { "delivery:values": { api: { replicas: 3 }, web: { replicas: 1 } } }, { "delivery:observability": { metrics: { serviceMonitor: true } } }] });
             assert.deepEqual(deployments(stacks.prod).map((d) => [d.inputs.metadata.name, d.inputs.spec.replicas]), [["storefront-api", 3], ["storefront-web", 1]]);
             assert.equal(deployments(stacks.prod)[1].inputs.spec.template.spec.containers[0].image, "ghcr.io/acme/shop-web:1.8.3");
             const result = await checkPolicies(stacks.prod.resources, { stack: "prod", configFile: prodPolicyConfig() });

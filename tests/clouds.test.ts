@@ -152,7 +152,7 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
         });
 
         it("fails clearly when the owning stack publishes no cluster", async () => {
-            const devWithoutCluster = { environment: "development", release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", chart: "app", chartVersion: "0.3.2" } };
+            const devWithoutCluster = { environment: "development", release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", chart: "app", chartVersion: "0.4.0" } };
             await rejects(runChain("staging", [cfg("cluster", { provider: "stack", stack: "organization/delivery/dev" })], { "organization/delivery/dev": devWithoutCluster }),
                 'stack "staging" reuses the cluster of organization/delivery/dev (delivery:cluster.stack), but that stack exports no "cluster" output');
         });

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import * as path from "path";
 import { Environment } from "../../config/environment";
-import { AppConfig, ChartConfig, HelmConfig, SmokeConfig, ValuesConfig } from "../../config/model";
+import { AppConfig, ChartConfig, HelmConfig, ObservabilityConfig, SmokeConfig, ValuesConfig } from "../../config/model";
 import { composeLayers, readChartDir, stackLayers } from "../../config/values";
 import { PromotionRecord, ReleaseRecord, imageRef } from "../promotion";
 import { smokeDescription, smokeJob, smokeServiceAccount } from "./smoke";
@@ -16,6 +16,8 @@ export interface AppReleaseArgs {
     readonly namespace: pulumi.Input<string>;
     readonly chart: ChartConfig;
     readonly values: ValuesConfig;
+    /** Logging, metrics and tracing settings, given to the chart like the typed keys. */
+    readonly observability?: ObservabilityConfig;
     readonly helm: HelmConfig;
     readonly release: pulumi.Output<ReleaseRecord>;
     readonly record: pulumi.Output<PromotionRecord>;
@@ -49,11 +51,11 @@ export function chartReference(chart: ChartConfig): { chart: string; repositoryO
 
 /** The values the chart receives for one stack and release (see config/values.ts for the layers). */
 export function releaseChartValues(
-    args: Pick<AppReleaseArgs, "app" | "environment" | "chart" | "values">, release: Pick<ReleaseRecord, "imageTag" | "imageDigest">,
+    args: Pick<AppReleaseArgs, "app" | "environment" | "chart" | "values" | "observability">, release: Pick<ReleaseRecord, "imageTag" | "imageDigest">,
     programValues: Record<string, unknown> = {},
 ): Record<string, unknown> {
     const extra = args.chart.appValues ? { origin: "the program", values: programValues } : undefined;
-    return composeLayers(stackLayers({ ...args.values, chart: args.chart, app: args.app, environment: args.environment }, release, extra)).values;
+    return composeLayers(stackLayers({ ...args.values, chart: args.chart, app: args.app, environment: args.environment, observability: args.observability }, release, extra)).values;
 }
 
 /** The chart's defaults (for a chart directory) under the stack's values files and delivery:values: what delivery:values can change. */

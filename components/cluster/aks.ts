@@ -20,6 +20,8 @@ export const KEY_VAULT_CRYPTO_USER_ROLE = "14b46e9e-c2b7-41b4-b07b-48a6ebf60603"
 export interface AksClusterArgs {
     readonly cluster: ClusterConfig;
     readonly tags: Readonly<Record<string, string>>;
+    /** Retention of the Log Analytics workspace (delivery:observability.logs.retentionDays). */
+    readonly logRetentionDays: number;
 }
 
 /**
@@ -100,7 +102,7 @@ export class AksCluster extends pulumi.ComponentResource implements KubernetesCl
 
         if (c.logging) {
             const workspace = new operationalinsights.Workspace(`${name}-logs`, {
-                resourceGroupName, location: c.region, sku: { name: "PerGB2018" }, retentionInDays: 90, tags,
+                resourceGroupName, location: c.region, sku: { name: "PerGB2018" }, retentionInDays: args.logRetentionDays, tags,
             }, parent);
             new monitor.DiagnosticSetting(`${name}-audit`, {
                 resourceUri: cluster.id,

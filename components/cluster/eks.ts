@@ -19,7 +19,6 @@ import { ClusterIdentity, KubernetesCluster, execKubeconfig } from "./types";
 /** Every control-plane log type EKS offers; audit and authenticator matter most. */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 /** How long control-plane logs are kept. */
-export const EKS_LOG_RETENTION_DAYS = 90;
 const NODE_POLICIES = [
     "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
     "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
@@ -29,6 +28,8 @@ const NODE_POLICIES = [
 export interface EksClusterArgs {
     readonly cluster: ClusterConfig;
     readonly tags: Readonly<Record<string, string>>;
+    /** Retention of the control-plane log group (delivery:observability.logs.retentionDays). */
+    readonly logRetentionDays: number;
 }
 
 function assumeRolePolicy(service: string): string {
@@ -112,7 +113,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
 
         // Created before the cluster so the retention applies from the first log line.
         const logGroup = c.logging
-            ? new cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/eks/${c.name}/cluster`, retentionInDays: EKS_LOG_RETENTION_DAYS, tags }, parent)
+            ? new cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/eks/${c.name}/cluster`, retentionInDays: args.logRetentionDays, tags }, parent)
             : undefined;
 
         const cluster = new eks.Cluster(`${name}-eks`, {

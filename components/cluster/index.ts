@@ -19,11 +19,11 @@ export function createCluster(
     switch (c.provider) {
         case "aws": {
             const { EksCluster } = require("./eks") as typeof import("./eks");
-            return new EksCluster(c.name, { cluster: c, tags });
+            return new EksCluster(c.name, { cluster: c, tags, logRetentionDays: cfg.observability.logs.retentionDays });
         }
         case "azure": {
             const { AksCluster } = require("./aks") as typeof import("./aks");
-            return new AksCluster(c.name, { cluster: c, tags });
+            return new AksCluster(c.name, { cluster: c, tags, logRetentionDays: cfg.observability.logs.retentionDays });
         }
         case "gcp": {
             const { GkeCluster } = require("./gke") as typeof import("./gke");

@@ -83,13 +83,13 @@ const VARIANTS: readonly Variant[] = [
         file: "chart-hardcoded-privileged.yaml",
         prod: [
             "helm-release-chart-source", "role-least-privilege", "workload-container-hygiene", "workload-disruption-budget", "workload-health-probes",
-            "workload-host-namespaces", "workload-pod-security-restricted", "workload-privilege-escalation", "workload-privileged",
+            "workload-host-namespaces", "workload-observability-production", "workload-pod-security-restricted", "workload-privilege-escalation", "workload-privileged",
             "workload-read-only-root-filesystem", "workload-replicas-minimum", "workload-resource-limits", "workload-rollout-keeps-serving",
             "workload-run-as-non-root", "workload-service-account",
         ],
         refusedOnDev: "delivery:pin: is not used on development stacks",
     },
-    { file: "chart-one-replica.yaml", prod: ["helm-release-chart-source", "workload-replicas-minimum"], refusedOnDev: "delivery:pin: is not used on development stacks" },
+    { file: "chart-one-replica.yaml", prod: ["helm-release-chart-source", "workload-observability-production", "workload-replicas-minimum"], refusedOnDev: "delivery:pin: is not used on development stacks" },
 ];
 
 const policiesOf = (r: PolicyCheckResult, level: "mandatory" | "advisory") =>

@@ -318,7 +318,7 @@ function appChartCheck(projectName: string, stack: string, program: ReturnType<t
         const release = { imageTag: typeof tag === "string" ? tag : "0.0.0", imageDigest: typeof digest === "string" ? digest : undefined };
         const label = `${cfg.chart.name} ${cfg.chart.version} values.schema.json`;
         // A schema Ajv cannot compile (a remote $ref, say) is left to Helm, which checks it again when rendering.
-        const issues = chartSchemaIssues(chartDir, { chart: cfg.chart, app: cfg.app, environment: cfg.environment, ...cfg.values }, release, label)
+        const issues = chartSchemaIssues(chartDir, { chart: cfg.chart, app: cfg.app, environment: cfg.environment, observability: cfg.observability, ...cfg.values }, release, label)
             .filter((i) => !i.problem.startsWith("the chart's values.schema.json cannot be used"));
         if (issues.length > 0) {
             throw new ConfigValidationError(stack, issues.map((x) => ({ ...x, key: `${projectName}:${x.key}` })));
