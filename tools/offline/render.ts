@@ -101,6 +101,18 @@ function helmMessage(e: unknown): string {
     return text.split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l)).slice(0, 12).join("\n");
 }
 
+/** `--repo` and `--ca-file` of a repository chart (the caFile a path, or the FileAsset the program passes). */
+function sourceArgs(input: ChartInputs, root: string): string[] {
+    const ca = input.repositoryOpts?.caFile;
+    const caPath = typeof ca === "string" ? ca : typeof ca?.path === "string" ? ca.path : undefined;
+    return [...(input.repositoryOpts?.repo ? ["--repo", input.repositoryOpts.repo] : []), ...(caPath ? ["--ca-file", path.resolve(root, caPath)] : [])];
+}
+
+/** Helm's environment: the shared chart cache, per-run config and data. */
+function helmEnv(config: string, data: string): NodeJS.ProcessEnv {
+    return { ...process.env, HELM_CACHE_HOME: path.join(toolchainDir(), "helm", "cache"), HELM_CONFIG_HOME: config, HELM_DATA_HOME: data };
+}
+
 const pulled = new Map<string, string>();
 
 /**
@@ -120,24 +132,8 @@ export function pullChart(input: ChartInputs, root: string): string {
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-pull-"));
     process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-    const args = ["pull", input.chart, "--untar", "--untardir", dir];
-    if (input.version) {
-        args.push("--version", input.version);
-    }
-    if (input.repositoryOpts?.repo) {
-        args.push("--repo", input.repositoryOpts.repo);
-    }
-    const ca = input.repositoryOpts?.caFile;
-    const caPath = typeof ca === "string" ? ca : typeof ca?.path === "string" ? ca.path : undefined;
-    if (caPath) {
-        args.push("--ca-file", path.resolve(root, caPath));
-    }
-    const env = {
-        ...process.env,
-        HELM_CACHE_HOME: path.join(toolchainDir(), "helm", "cache"),
-        HELM_CONFIG_HOME: path.join(dir, ".config"),
-        HELM_DATA_HOME: path.join(dir, ".data"),
-    };
+    const args = ["pull", input.chart, "--untar", "--untardir", dir, ...(input.version ? ["--version", input.version] : []), ...sourceArgs(input, root)];
+    const env = helmEnv(path.join(dir, ".config"), path.join(dir, ".data"));
     try {
         execFileSync(helm, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     } catch (e) {
@@ -180,20 +176,8 @@ export function renderChart(input: ChartInputs, root: string): RenderedObject[] 
         if (input.version && !local) {
             args.push("--version", input.version);
         }
-        if (input.repositoryOpts?.repo) {
-            args.push("--repo", input.repositoryOpts.repo);
-        }
-        const ca = input.repositoryOpts?.caFile;
-        const caPath = typeof ca === "string" ? ca : typeof ca?.path === "string" ? ca.path : undefined;
-        if (caPath) {
-            args.push("--ca-file", path.resolve(root, caPath));
-        }
-        const env = {
-            ...process.env,
-            HELM_CACHE_HOME: path.join(toolchainDir(), "helm", "cache"),
-            HELM_CONFIG_HOME: path.join(tmp, "config"),
-            HELM_DATA_HOME: path.join(tmp, "data"),
-        };
+        args.push(...sourceArgs(input, root));
+        const env = helmEnv(path.join(tmp, "config"), path.join(tmp, "data"));
         let out: string;
         try {
             out = execFileSync(helm, args, { env, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 }).toString();
