@@ -316,7 +316,7 @@ const valuePath = (what: string) => Opt(Text(`Dotted path in the chart's values 
 export const ObservabilitySchema = Section({
     logs: Opt(Section({
         format: Opt(OneOf(["json", "text"] as const, "Log format given to the app (LOG_FORMAT). The level is delivery:app.logLevel.", { default: "json", example: "json" })),
-        retentionDays: Opt(Whole("Control-plane log retention: the EKS CloudWatch log group, the AKS Log Analytics workspace.", { minimum: 1, maximum: 3653, xDefault: "7 in development, 30 in staging, 90 in production", example: 90 })),
+        retentionDays: Opt(Whole("Control-plane log retention: the EKS CloudWatch log group, the AKS Log Analytics workspace, the GKE project's _Default Cloud Logging bucket.", { minimum: 1, maximum: 3653, xDefault: "7 in development, 30 in staging, 90 in production", example: 90 })),
     }, "Logs.", { format: "json", retentionDays: 90 })),
     metrics: Opt(Section({
         enabled: Opt(Flag("Metrics scraped from the app (prometheus.io/* pod annotations on the bundled chart).", { default: true })),

@@ -34,6 +34,13 @@ describe("observability per environment", () => {
         assert.equal((await runStack("staging", cfg("observability", { logs: { retentionDays: 45 } }))).resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!.inputs.retentionInDays, 45);
     });
 
+    it("GKE: the project's _Default Cloud Logging bucket keeps the stack's retention", async () => {
+        const gcp = cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"], project: "acme-prod-123", nodes: { size: "e2-standard-4" } });
+        const ev = await runStack("staging", gcp, cfg("secrets", null), cfg("budget", { billingAccount: "012345-6789AB-CDEF01" }));
+        const bucket = one(ev, "gcp:logging/projectBucketConfig:ProjectBucketConfig");
+        assert.deepEqual([bucket.inputs.project, bucket.inputs.location, bucket.inputs.bucketId, bucket.inputs.retentionDays], ["acme-prod-123", "global", "_Default", 30]);
+    });
+
     it("no tracing endpoint: no OTEL variables; metrics off: no scrape annotations", async () => {
         const ev = await runStack("dev", cfg("observability", { tracing: { endpoint: null }, metrics: { enabled: false } }));
         const d = app(ev);

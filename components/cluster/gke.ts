@@ -1,6 +1,7 @@
 import * as compute from "@pulumi/gcp/compute";
 import * as container from "@pulumi/gcp/container";
 import * as kms from "@pulumi/gcp/kms";
+import * as logging from "@pulumi/gcp/logging";
 import * as organizations from "@pulumi/gcp/organizations";
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
@@ -20,6 +21,11 @@ const MASTER_CIDR = "172.16.0.32/28";
 export interface GkeClusterArgs {
     readonly cluster: ClusterConfig;
     readonly tags: Readonly<Record<string, string>>;
+    /**
+     * Retention of the project's _Default Cloud Logging bucket, where GKE's control-plane logs go
+     * (delivery:observability.logs.retentionDays; the project is the environment's).
+     */
+    readonly logRetentionDays: number;
 }
 
 /** Regional when the nodes span several zones, zonal when they sit in one. */
@@ -46,6 +52,9 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         const parent = { parent: this };
         const location = gkeLocation(c);
         const workloadPool = `${project}.svc.id.goog`;
+        if (c.logging) {
+            new logging.ProjectBucketConfig(`${name}-logs`, { project, location: "global", bucketId: "_Default", retentionDays: args.logRetentionDays }, parent);
+        }
 
         const net = new compute.Network(`${name}-vpc`, { project, autoCreateSubnetworks: false }, parent);
         const nodes = new compute.Subnetwork(`${name}-nodes`, {

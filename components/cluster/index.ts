@@ -27,7 +27,7 @@ export function createCluster(
         }
         case "gcp": {
             const { GkeCluster } = require("./gke") as typeof import("./gke");
-            return new GkeCluster(c.name, { cluster: c, tags });
+            return new GkeCluster(c.name, { cluster: c, tags, logRetentionDays: cfg.observability.logs.retentionDays });
         }
         case "existing": {
             const { ExistingCluster } = require("./existing") as typeof import("./existing");

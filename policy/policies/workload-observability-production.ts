@@ -7,6 +7,7 @@ import { containersOf, describeWorkload, namespaceOf, podSpecOf } from "../lib/w
 export const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
 export const EKS_LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 export const LOG_ANALYTICS_WORKSPACE = "azure-native:operationalinsights:Workspace";
+export const GCP_LOG_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig";
 const RECORD_TYPE = "kubernetes:core/v1:ConfigMap";
 const QUIET_ENOUGH = ["info", "warn", "warning", "error"];
 
@@ -19,7 +20,8 @@ function podAnnotations(p: unknown): Record<string, string> {
  * Production stays observable, judged on what reaches the cluster: the app's workloads (those in
  * the namespace holding its release record) log at info or quieter (LOG_LEVEL in every container
  * that sets it) and are scraped (prometheus.io/scrape pod annotations, or a ServiceMonitor), and
- * control-plane logs are kept at least `minimumRetentionDays` (EKS log group, AKS workspace).
+ * control-plane logs are kept at least `minimumRetentionDays` (EKS log group, AKS workspace, the
+ * GKE project's _Default Cloud Logging bucket).
  */
 export const workloadObservabilityProduction = stackPolicy({
     name: "workload-observability-production",
@@ -32,7 +34,7 @@ export const workloadObservabilityProduction = stackPolicy({
     params: {
         minimumRetentionDays: { type: "integer", minimum: 1, default: 30, description: "Shortest allowed control-plane log retention in production, in days." },
     },
-    resourceTypes: [...WORKLOAD_TYPES, RECORD_TYPE, SERVICE_MONITOR, EKS_LOG_GROUP, LOG_ANALYTICS_WORKSPACE],
+    resourceTypes: [...WORKLOAD_TYPES, RECORD_TYPE, SERVICE_MONITOR, EKS_LOG_GROUP, LOG_ANALYTICS_WORKSPACE, GCP_LOG_BUCKET],
     validate: ({ resources, config, report }) => {
         const appNamespaces = new Set(resources.filter((r) => isRecord(r)).map((r) => namespaceOf(r.props)).filter((n): n is string => n !== undefined));
         const workloads = resources.filter((r) => WORKLOAD_TYPES.includes(r.type) && appNamespaces.has(namespaceOf(r.props) ?? ""));
@@ -51,14 +53,15 @@ export const workloadObservabilityProduction = stackPolicy({
         if (apps.length > 0 && !scraped) {
             report(`no metrics are scraped from the app in production: no workload in ${[...appNamespaces].join(", ")} has prometheus.io/scrape: "true" and there is no ServiceMonitor`, apps[0]);
         }
-        for (const r of resources.filter((x) => x.type === EKS_LOG_GROUP || x.type === LOG_ANALYTICS_WORKSPACE)) {
-            const days = peek(r.props, "retentionInDays");
-            const name = String(peek(r.props, "name") ?? r.name);
+        const kinds: Record<string, string> = { [EKS_LOG_GROUP]: "log group", [LOG_ANALYTICS_WORKSPACE]: "Log Analytics workspace", [GCP_LOG_BUCKET]: "Cloud Logging bucket" };
+        for (const r of resources.filter((x) => kinds[x.type] !== undefined)) {
+            const days = peek(r.props, r.type === GCP_LOG_BUCKET ? "retentionDays" : "retentionInDays");
+            const name = String(peek(r.props, r.type === GCP_LOG_BUCKET ? "bucketId" : "name") ?? r.name);
             if (r.type === EKS_LOG_GROUP && !name.startsWith("/aws/eks/")) {
                 continue;
             }
             if (typeof days === "number" && days < config.minimumRetentionDays) {
-                report(`${r.type === EKS_LOG_GROUP ? "log group" : "Log Analytics workspace"} ${name} keeps control-plane logs ${days} days, below the floor of ${config.minimumRetentionDays}`, r);
+                report(`${kinds[r.type]} ${name} keeps control-plane logs ${days} days, below the floor of ${config.minimumRetentionDays}`, r);
             }
         }
     },

@@ -33,6 +33,8 @@ describe("workload-observability-production", () => {
             `log group /aws/eks/delivery-prod/cluster keeps control-plane logs 7 days, below the floor of 30. ${REMEDY}`);
         fails(await checkStack(policy, [record(), deployment("info"), resource("azure-native:operationalinsights:Workspace", "delivery-prod-logs", { retentionInDays: 14 }, { stack: "prod" })]),
             `Log Analytics workspace delivery-prod-logs keeps control-plane logs 14 days, below the floor of 30. ${REMEDY}`);
+        fails(await checkStack(policy, [record(), deployment("info"), resource("gcp:logging/projectBucketConfig:ProjectBucketConfig", "delivery-prod-logs", { bucketId: "_Default", retentionDays: 20 }, { stack: "prod" })]),
+            `Cloud Logging bucket _Default keeps control-plane logs 20 days, below the floor of 30. ${REMEDY}`);
         passes(await checkStack(policy, [record(), deployment("info"), logGroup(7)], { minimumRetentionDays: 7 }));
     });
 
