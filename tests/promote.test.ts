@@ -96,6 +96,18 @@ describe("npm run promote", () => {
         ]);
     });
 
+    it("status: a candidate whose update failed here and was rolled back is said to be so, not just promotable", async () => {
+        const prod = outputsOf(asUpstream((await runChain("prod")).target));
+        const rec = staging.promotion as Record<string, unknown>;
+        const rolledBack = { ...staging, promotion: { ...rec, source: "rollback", pinned: true, pinReason: "automatic rollback: the update to 2.1.0 failed", promotedAt: "2026-12-01T10:00:00.000Z" } };
+        const r = await run(["status"], { dev, staging: rolledBack, prod });
+        assert.equal(r.code, 0, r.err);
+        assert.equal(r.out.trim().split("\n")[1],
+            "staging runs 1.8.3; 2.1.0 waits in organization/delivery/dev — promotable (its update here failed and was rolled back at 2026-12-01T10:00:00.000Z: fix it upstream, or run npm run promote -- staging to try again)");
+        const other = { ...staging, promotion: { ...rec, source: "rollback", pinned: true, pinReason: "automatic rollback: the update to 2.0.9 failed" } };
+        assert.match((await run(["status"], { dev, staging: other, prod })).out, /2\.1\.0 waits in organization\/delivery\/dev — promotable\n/, "an older failure says nothing of this candidate");
+    });
+
     it("a stage (npm run promote -- staging) never takes an unverified upstream release, soak or not, and changes nothing", async () => {
         const pending = { ...dev, promotion: { ...(dev.promotion as object), verification: { status: "pending", at: "2026-12-01T09:00:00Z", checked: [] } } };
         const plan = await run(["--to", "staging"], { dev: pending, staging });

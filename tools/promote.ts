@@ -26,7 +26,7 @@ import { parseConfig } from "../config/parse";
 import { ConfigValidationError } from "../config/reader";
 import { GateResult, RecordView, promotionGates } from "../components/promotion/gates";
 import { now } from "../components/promotion";
-import { previousRelease } from "./rollback";
+import { failedCandidate, previousRelease } from "./rollback";
 import { runStage } from "./promote-run";
 import { ROOT, mergeConfig, readConfigFile, projectValues, readProject, stackFile, toProgramConfig } from "./offline/stackfile";
 
@@ -170,8 +170,14 @@ export async function main(argv = process.argv.slice(2), stdout: Output = proces
                 const lines = [`dev runs ${(dev?.promotion as RecordView | undefined)?.release?.version ?? "(nothing deployed)"}`];
                 for (const p of plans) {
                     const held = p.result.gates.filter((g) => !g.ok);
+                    // A candidate whose update just failed here and was rolled back is promotable again,
+                    // but nobody should take it for new: say so.
+                    const record = read(p.to)?.promotion as RecordView | undefined;
+                    const failed = record?.source === "rollback" && failedCandidate(record.pinReason) === p.result.candidate
+                        ? ` (its update here failed and was rolled back at ${record.promotedAt ?? "an unknown time"}: fix it upstream, or run npm run promote -- ${p.to} to try again)`
+                        : "";
                     lines.push(`${p.to} runs ${p.result.current ?? "(nothing deployed)"}; ${p.result.upToDate ? "up to date with" : `${p.result.candidate ?? "nothing"} waits in`} ${p.from}` +
-                        (p.result.upToDate ? "" : held.length === 0 ? " — promotable" : ` — held by ${held.map((g) => `${g.name} (${g.detail})`).join("; ")}`));
+                        (p.result.upToDate ? "" : held.length === 0 ? ` — promotable${failed}` : ` — held by ${held.map((g) => `${g.name} (${g.detail})`).join("; ")}${failed}`));
                 }
                 stdout.write(`${lines.join("\n")}\n`);
             }

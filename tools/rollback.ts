@@ -35,12 +35,20 @@ export function previousRelease(outputs: Record<string, unknown> | undefined): P
     return { version: r.version, ...pick("imageTag"), ...pick("imageDigest") };
 }
 
+/** The pin reason an automatic rollback records; `failedCandidate` reads the version back. */
+export const rollbackReason = (failed: string) => `automatic rollback: the update to ${failed} failed`;
+
+/** The release whose update failed and was rolled back, when a record says so (`rollbackReason`). */
+export function failedCandidate(pinReason: string | undefined): string | undefined {
+    return /^automatic rollback: the update to (\S+) failed$/.exec(pinReason ?? "")?.[1];
+}
+
 /** The config that puts a stack back on `previous`: the key its environment takes a release from. */
 export function rollbackConfig(project: string, environment: Environment, previous: PreviousRelease, failed: string): Record<string, unknown> {
     if (environment === "development") {
         return { [`${project}:release`]: { ...previous } };
     }
-    return { [`${project}:pin`]: { ...previous, reason: `automatic rollback: the update to ${failed} failed` } };
+    return { [`${project}:pin`]: { ...previous, reason: rollbackReason(failed) } };
 }
 
 /** Writes the stack file with `override` on top to a temporary file; returns its path. */

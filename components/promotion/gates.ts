@@ -14,6 +14,8 @@ export interface RecordView {
     readonly promotedAt?: string;
     readonly verification?: { readonly status?: string; readonly at?: string };
     readonly history?: readonly { readonly version?: string }[];
+    readonly pinned?: boolean;
+    readonly pinReason?: string;
 }
 
 export interface Gate {

@@ -527,6 +527,8 @@ describe("the program on the real engine against a local control plane", functio
             assert.equal(job("staging").metadata.labels["app.kubernetes.io/version"], "9.5.0", "the smoke check ran again for the release staging went back to");
             const held = status("staging rolled back from a failed smoke check");
             assert.doesNotMatch(held.split("\n").filter((l) => l.startsWith("prod")).join("\n"), /9\.6\.0-fail/, held);
+            // Staging's record remembers the failed attempt: the status says so instead of a bare "promotable".
+            assert.match(held, /^staging runs 9\.5\.0; 9\.6\.0-fail waits in organization\/delivery\/dev — promotable \(its update here failed and was rolled back at /m, held);
             const plan = promote("--to", "prod");
             assert.doesNotMatch(plan.stdout, /9\.6\.0-fail/, plan.stdout);
         } finally {
