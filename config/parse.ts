@@ -675,12 +675,14 @@ function checkValues(r: ConfigReader, s: StackValues, release: Release | undefin
  */
 export function chartSchemaIssues(
     chartDir: { readonly schema?: object; readonly defaults: Record<string, unknown> }, s: StackValues, release: { imageTag: string; imageDigest?: string }, schemaFile: string,
+    opts: { readonly skipUnusableSchema?: boolean } = {},
 ): { key: string; problem: string; example: string }[] {
     if (!chartDir.schema) {
         return [];
     }
     const composed = composeLayers(stackLayers(s, release));
-    return validateAgainstSchema(chartDir.schema, chartDir.defaults, composed, s.chart.kind === "path" ? s.chart.path : schemaFile).map((p) => {
+    const problems = validateAgainstSchema(chartDir.schema, chartDir.defaults, composed, s.chart.kind === "path" ? s.chart.path : schemaFile);
+    return problems.filter((p) => !(opts.skipUnusableSchema && p.unusableSchema)).map((p) => {
         const file = /^delivery:(valuesFiles\[\d+\]) \((.*)\)$/.exec(p.origin);
         const key = file ? `${file[1]} → ${p.path || "(top level)"}`
             : p.origin === "delivery:values" ? `values${p.path ? `.${p.path}` : ""}`

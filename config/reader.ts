@@ -94,6 +94,10 @@ export function exampleText(value: unknown): string {
     return String(value);
 }
 
+/** Each schema pattern compiled once (the same patterns serve many keys). */
+const patterns = new Map<string, RegExp>();
+const compiled = (source: string) => patterns.get(source) ?? patterns.set(source, new RegExp(source, "u")).get(source)!;
+
 /** The reader's options for a key, from its schema node plus what the call adds. */
 function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; min?: number; max?: number } {
     const n = node as SchemaNode;
@@ -103,7 +107,7 @@ function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { op
         ...(def !== undefined ? { default: def } : {}),
         optional: over.optional ?? (optionalInSchema && def === undefined),
         example: over.example ?? exampleText(n.examples?.[0]),
-        ...(n.pattern !== undefined ? { pattern: new RegExp(n.pattern, "u"), what: n.patternErrorMessage?.replace(/^must be /, "") } : {}),
+        ...(n.pattern !== undefined ? { pattern: compiled(n.pattern), what: n.patternErrorMessage?.replace(/^must be /, "") } : {}),
         ...(n.enum !== undefined ? { oneOf: n.enum } : {}),
         ...(n["x-hint"] !== undefined ? { hint: n["x-hint"] } : {}),
         ...(n.minimum !== undefined ? { min: n.minimum } : {}),

@@ -20,7 +20,7 @@
  * - `x-secret`: the key's value must be a Pulumi secret.
  * - `x-hint`: added to the program's message when a value is not one of an enum's.
  */
-import { Type, TSchema, Static, TObject, TProperties } from "@sinclair/typebox";
+import { Type, TSchema, Static, TProperties } from "@sinclair/typebox";
 
 /** A string of a given shape; `what` names the shape in messages ("must be <what>"). */
 function Text(description: string, o: { pattern?: string; what?: string; default?: string; example: unknown; xDefault?: string; minLength?: number }) {
@@ -499,8 +499,3 @@ export type Resolved<T, Absent extends keyof T = never> = T extends readonly (in
 export const KNOWN_KEYS = Object.keys(DeliverySchema.properties) as (keyof typeof DeliverySchema.properties)[];
 /** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
 export const SECRET_KEYS = KNOWN_KEYS.filter((k) => (DeliverySchema.properties[k] as { "x-secret"?: boolean })["x-secret"] === true);
-
-/** The properties of a section (for callers that walk it). */
-export function propertiesOf(schema: TObject): string[] {
-    return Object.keys(schema.properties);
-}

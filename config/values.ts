@@ -196,6 +196,8 @@ export interface ValuesProblem {
     readonly problem: string;
     /** The layer that set it, or the chart's own defaults. */
     readonly origin: string;
+    /** The schema itself could not be compiled (e.g. a remote $ref): nothing was checked. */
+    readonly unusableSchema?: boolean;
 }
 
 /** A chart directory's values.yaml (its defaults) and values.schema.json, if any. */
@@ -230,7 +232,7 @@ export function validateAgainstSchema(schema: object, defaults: Values, composed
     try {
         validate = ajv.compile(schema);
     } catch (e) {
-        return [{ path: "", problem: `the chart's values.schema.json cannot be used (${String((e as Error).message).split("\n")[0]})`, origin: chartLabel }];
+        return [{ path: "", problem: `the chart's values.schema.json cannot be used (${String((e as Error).message).split("\n")[0]})`, origin: chartLabel, unusableSchema: true }];
     }
     const values = mergeInto(defaults, composed.values);
     if (validate(values)) {

@@ -10,6 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { BudgetConfig, ClusterConfig } from "../../config/model";
+import { gcpLabelValue } from "../cluster/labels";
 import { ClusterIdentity } from "../cluster/types";
 
 export interface BudgetArgs {
@@ -18,11 +19,6 @@ export interface BudgetArgs {
     readonly identity: ClusterIdentity;
     readonly stack: string;
     readonly tags: Readonly<Record<string, string>>;
-}
-
-/** The GCP label value of a stack name (labels allow lower-case letters, digits, - and _). */
-export function stackLabel(stack: string): string {
-    return stack.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63);
 }
 
 export class StackBudget extends pulumi.ComponentResource {
@@ -86,7 +82,7 @@ export class StackBudget extends pulumi.ComponentResource {
                 const budget = new billing.Budget(name, {
                     billingAccount: b.billingAccount as string,
                     displayName: `delivery-${short}`,
-                    budgetFilter: { projects: [`projects/${project}`], labels: { stack: stackLabel(args.tags.stack ?? args.stack) } },
+                    budgetFilter: { projects: [`projects/${project}`], labels: { stack: gcpLabelValue(args.tags.stack ?? args.stack) } },
                     amount: { specifiedAmount: { currencyCode: "USD", units: String(b.monthlyUsd) } },
                     thresholdRules: [
                         ...b.thresholds.map((t) => ({ thresholdPercent: t / 100, spendBasis: "CURRENT_SPEND" })),

@@ -9,6 +9,7 @@ import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig } from "../../config/model";
 import { subnet } from "./cidr";
+import { gcpLabels } from "./labels";
 import { ClusterIdentity, KubernetesCluster, execKubeconfig } from "./types";
 
 /** Control-plane components whose logs go to Cloud Logging. */
@@ -48,7 +49,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         super("delivery:cluster:GkeCluster", name, {}, opts);
         const c = args.cluster;
         const project = c.project as string;
-        const labels = Object.fromEntries(Object.entries(args.tags).map(([k, v]) => [k.toLowerCase().replace(/[^a-z0-9_-]/g, "_"), v.toLowerCase()]));
+        const labels = gcpLabels(args.tags);
         const parent = { parent: this };
         const location = gkeLocation(c);
         const workloadPool = `${project}.svc.id.goog`;

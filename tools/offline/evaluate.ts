@@ -304,6 +304,10 @@ function appChartCheck(projectName: string, stack: string, program: ReturnType<t
         return (parsed ??= parseConfig({ project: projectName, stack, values, secretKeys, root }));
     };
     const wants = (chart: RegisteredResource) => {
+        // A chart directory was checked at start-up: no need to parse the config again for it.
+        if (/^(\.{1,2}\/|\/)/.test(String(chart.inputs.chart))) {
+            return false;
+        }
         const c = config().chart;
         return c.kind !== "path" && chart.inputs.chart === (c.kind === "oci" ? `${c.repository}/${c.name}` : c.name) && chart.inputs.version === c.version;
     };
@@ -318,8 +322,8 @@ function appChartCheck(projectName: string, stack: string, program: ReturnType<t
         const release = { imageTag: typeof tag === "string" ? tag : "0.0.0", imageDigest: typeof digest === "string" ? digest : undefined };
         const label = `${cfg.chart.name} ${cfg.chart.version} values.schema.json`;
         // A schema Ajv cannot compile (a remote $ref, say) is left to Helm, which checks it again when rendering.
-        const issues = chartSchemaIssues(chartDir, { chart: cfg.chart, app: cfg.app, environment: cfg.environment, observability: cfg.observability, ...cfg.values }, release, label)
-            .filter((i) => !i.problem.startsWith("the chart's values.schema.json cannot be used"));
+        const issues = chartSchemaIssues(chartDir, { chart: cfg.chart, app: cfg.app, environment: cfg.environment, observability: cfg.observability, ...cfg.values }, release, label,
+            { skipUnusableSchema: true });
         if (issues.length > 0) {
             throw new ConfigValidationError(stack, issues.map((x) => ({ ...x, key: `${projectName}:${x.key}` })));
         }
