@@ -7,7 +7,8 @@ import { loadConfig } from "./config";
 import { estimateCost } from "./config/cost";
 import { AppNamespace, AppRelease } from "./components/app";
 import { CLUSTER_OUTPUT, createCluster, exportCluster } from "./components/cluster";
-import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, resolveRelease } from "./components/promotion";
+import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, now, resolveRelease } from "./components/promotion";
+import { APP_LABEL, planBlueGreen } from "./components/app/bluegreen";
 import { SecretStores } from "./components/secrets";
 import { StackBudget } from "./components/budget";
 import { serviceMonitor } from "./components/app/monitoring";
@@ -43,6 +44,8 @@ export = async () => {
         environment: cfg.environment,
         app: cfg.app.name,
         appPort: cfg.app.port,
+        // With colours, each colour's Helm release names its pods after itself; the program's label is the one they share.
+        ...(cfg.rollout.strategy === "blueGreen" ? { appSelector: { [APP_LABEL]: cfg.app.name } } : {}),
         labels,
     }, k8s);
 
@@ -60,7 +63,12 @@ export = async () => {
         ibmApiKey: cfg.ibmApiKey,
     }, { dependsOn: [namespace] });
 
-    const { release, record } = resolveRelease(cfg, stackRef);
+    const resolved = resolveRelease(cfg, stackRef);
+    const { record } = resolved;
+    // Blue-green: which colour serves and which colours run decide what is rendered, so they are settled first.
+    const blueGreen = cfg.rollout.strategy === "blueGreen" ? await planBlueGreen(resolved, cfg.rollout, now(), cfg.stack) : undefined;
+    // What this stack serves (and a downstream stack takes): with colours, the active colour's release.
+    const release = blueGreen ? pulumi.output(blueGreen.state.colours[blueGreen.state.active]!) : resolved.release;
     const app = new AppRelease(cfg.app.name, {
         app: cfg.app,
         environment: cfg.environment,
@@ -75,6 +83,7 @@ export = async () => {
         labels,
         stackReferences: [...refs.keys()],
         smoke: cfg.verification.smoke,
+        blueGreen,
     }, { ...k8s, dependsOn: [namespace, secrets] });
 
     serviceMonitor(cfg.app.name, namespace.name, cfg.observability.metrics, labels, { ...k8s, dependsOn: [app] });

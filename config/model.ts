@@ -11,7 +11,7 @@ import { Environment } from "./environment";
 import { SecretsConfig } from "./secrets";
 import {
     AppSchema, BudgetSchema, CLUSTER_PROVIDERS, ObservabilitySchema, ClusterSchema, FreezeSchema, HelmSchema, NamespaceSchema, OVERRIDABLE_GATES, OverrideSchema, PinSchema,
-    ReleaseSchema, Resolved, SmokeSchema,
+    ReleaseSchema, Resolved, RolloutSchema, SmokeSchema,
 } from "./schema";
 
 export { CLUSTER_PROVIDERS, OVERRIDABLE_GATES };
@@ -140,6 +140,18 @@ export type ObservabilityConfig = Resolved<Omit<ObservabilityInput, "tracing" | 
     readonly values: NonNullable<ObservabilityInput["values"]>;
 };
 
+type RolloutInput = Static<typeof RolloutSchema>;
+
+export type RolloutStrategy = NonNullable<RolloutInput["strategy"]>;
+export type Colour = NonNullable<RolloutInput["active"]>;
+
+/** `delivery:rollout`: keepPrevious in seconds; `active` only when the stack holds traffic on a colour. */
+export interface RolloutConfig {
+    readonly strategy: RolloutStrategy;
+    readonly active?: Colour;
+    readonly keepPreviousSeconds: number;
+}
+
 /** `delivery:budget`. */
 export type BudgetConfig = Resolved<Static<typeof BudgetSchema>, "billingAccount">;
 
@@ -162,6 +174,7 @@ export interface StackConfig {
     readonly pin?: PinConfig;
     readonly freeze: readonly FreezeWindow[];
     readonly verification: VerificationConfig;
+    readonly rollout: RolloutConfig;
     readonly override?: GateOverride;
     readonly secrets: SecretsConfig;
     readonly observability: ObservabilityConfig;

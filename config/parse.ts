@@ -6,7 +6,7 @@
 import { Environment, RANK, SHORT_NAMES, UPSTREAM, environmentFromAlias, environmentFromStackName } from "./environment";
 import {
     AppConfig, BudgetConfig, CLUSTER_PROVIDERS, ObservabilityConfig, ClusterConfig, ClusterProvider, HelmConfig, NamespaceConfig, PinConfig,
-    FreezeWindow, GateOverride, OVERRIDABLE_GATES, OverridableGate, PromotionConfig, SmokeConfig, VerificationConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
+    FreezeWindow, GateOverride, OVERRIDABLE_GATES, OverridableGate, PromotionConfig, RolloutConfig, SmokeConfig, VerificationConfig, Release, ResourceAmounts, StackConfig, ValuesConfig,
 } from "./model";
 import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader";
 import { TSchema } from "@sinclair/typebox";
@@ -17,7 +17,7 @@ import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
 import {
     AppSchema, BudgetSchema, ChartSchema, ObservabilitySchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
-    PromotionSchema, ReleaseSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
+    PromotionSchema, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
 } from "./schema";
 
 /** Kubernetes minor version used when the stack does not set one. */
@@ -76,6 +76,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const pin = readPin(er, v.pin, environment);
     const freeze = readFreeze(r, v.freeze);
     const verification = readVerification(r, v.verification, app, helm);
+    const rollout = readRollout(r, v.rollout, helm);
     const override = readOverride(r, v.override);
     const budget = readBudget(r, v.budget, cluster);
     const observability = readObservability(r, v.observability, environment);
@@ -93,7 +94,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     }
     const text = (x: unknown) => (typeof x === "string" ? x : undefined);
     return {
-        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, verification, override, secrets, budget, observability,
+        project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, verification, rollout, override, secrets, budget, observability,
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
 }
@@ -488,6 +489,31 @@ function readOverride(r: ConfigReader, value: unknown): GateOverride | undefined
 
 /** Retention of control-plane logs when the stack does not set it, per environment. */
 export const DEFAULT_LOG_RETENTION_DAYS: Readonly<Record<Environment, number>> = { development: 7, staging: 30, production: 90 };
+
+/** Longest a colour that lost traffic may stay up: past that, a forgotten colour is a second production to pay for. */
+const MAX_KEEP_PREVIOUS_SECONDS = 7 * 86400;
+
+function readRollout(r: ConfigReader, value: unknown, helm: HelmConfig): RolloutConfig {
+    const R = RolloutSchema.properties;
+    const o = r.object("rollout", value, RolloutSchema);
+    const strategy = r.string("rollout.strategy", o.strategy, R.strategy) as RolloutConfig["strategy"];
+    const active = r.string("rollout.active", o.active, R.active, { optional: true }) as RolloutConfig["active"];
+    const keepPreviousSeconds = readDuration(r, "rollout.keepPrevious", o.keepPrevious, R.keepPrevious);
+    if (strategy !== "blueGreen") {
+        if (active !== undefined) {
+            r.issue("rollout.active", "is only used with strategy: blueGreen (a rolling release has no colours)", "{ strategy: blueGreen, active: blue }");
+        }
+        if (o.keepPrevious !== undefined) {
+            r.issue("rollout.keepPrevious", "is only used with strategy: blueGreen", "{ strategy: blueGreen, keepPrevious: 1h }");
+        }
+    } else if (!helm.wait) {
+        r.issue("rollout.strategy", "blueGreen needs helm.wait: true: traffic switches only once the new colour is ready, and nothing would wait for it", "helm: { wait: true }");
+    }
+    if (keepPreviousSeconds > MAX_KEEP_PREVIOUS_SECONDS) {
+        r.issue("rollout.keepPrevious", `must be at most 7d; got ${show(o.keepPrevious)}`, "1h");
+    }
+    return { strategy, ...(active !== undefined ? { active } : {}), keepPreviousSeconds };
+}
 
 function readObservability(r: ConfigReader, value: unknown, env: Environment): ObservabilityConfig {
     const O = ObservabilitySchema.properties;

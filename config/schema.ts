@@ -309,6 +309,17 @@ export const OverrideSchema = Section({
     reason: Text("Why (incident or ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2300: checkout hotfix cannot wait for the soak" }),
 }, "The emergency override of soak or freeze windows: recorded and reported by the policy pack.", { gates: ["soak"], reason: "INC-2300: checkout hotfix cannot wait for the soak" });
 
+// ---- delivery:rollout ---------------------------------------------------------------------------
+
+export const ROLLOUT_STRATEGIES = ["rolling", "blueGreen"] as const;
+export const COLOURS = ["blue", "green"] as const;
+
+export const RolloutSchema = Section({
+    strategy: Opt(OneOf(ROLLOUT_STRATEGIES, "rolling: the chart's own rolling update. blueGreen: two colours of the release side by side; a new release goes to the idle colour, is verified there, then the program's Service switches to it.", { default: "rolling", example: "blueGreen" })),
+    active: Opt(OneOf(COLOURS, "Hold traffic on this colour (switch-back): the Service selects it at once; new releases still go to the other colour, without traffic, until this key is removed. Blue-green only.", { example: "blue", hint: "remove the key to let traffic follow the newest verified release" })),
+    keepPrevious: Opt(Text("How long the colour that lost traffic stays up for an instant switch-back; the first update after that scales it to zero (removes its objects).", { pattern: PATTERNS.duration, what: "a duration such as 30m, 2h or 1d", default: "1h", example: "1h" })),
+}, "How a new release replaces the running one.", { strategy: "blueGreen", keepPrevious: "1h" });
+
 // ---- delivery:observability --------------------------------------------------------------------
 
 const valuePath = (what: string) => Opt(Text(`Dotted path in the chart's values for ${what}.`, { pattern: PATTERNS.dotted, what: "a dotted path into the chart's values", example: `observability.${what.split(" ")[0]}` }));
@@ -474,6 +485,7 @@ export const DeliverySchema = Section({
     pin: Opt(PinSchema),
     freeze: Opt(FreezeSchema),
     verification: Opt(VerificationSchema),
+    rollout: Opt(RolloutSchema),
     override: Opt(OverrideSchema),
     secrets: Opt(SecretsSchema),
     budget: Opt(BudgetSchema),

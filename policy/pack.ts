@@ -21,6 +21,7 @@ import { clustersecretstoreNamespaceConditions } from "./policies/clustersecrets
 import { externalsecretScopedFind } from "./policies/externalsecret-scoped-find";
 import { helmReleaseChartPinned } from "./policies/helm-release-chart-pinned";
 import { ingressTls } from "./policies/ingress-tls";
+import { serviceTrafficAfterReady } from "./policies/service-traffic-after-ready";
 import { namespaceDefaultDeny } from "./policies/namespace-default-deny";
 import { namespacePodSecurity } from "./policies/namespace-pod-security";
 import { namespaceQuotaFitsWorkloads } from "./policies/namespace-quota-fits-workloads";
@@ -115,6 +116,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadServiceAccount,
     workloadContainerHygiene,
     workloadRolloutKeepsServing,
+    serviceTrafficAfterReady,
     workloadAutoscalerRange,
     workloadZoneSpread,
     servicePublicExposure,

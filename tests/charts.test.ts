@@ -11,7 +11,7 @@ import * as path from "path";
 import { Evaluation } from "../tools/offline/evaluate";
 import { PolicyCheckResult, checkPolicies, mandatoryViolations, policyConfigFile } from "../tools/offline/policy-check";
 import { ConfigMap } from "../tools/offline/stackfile";
-import { asUpstream, ofType, rejects, runChain, soakedFor } from "./harness";
+import { appChart, asUpstream, ofType, rejects, runChain, soakedFor } from "./harness";
 
 const DEV = "organization/delivery/dev";
 const STAGING = "organization/delivery/staging";
@@ -64,7 +64,9 @@ describe("charts: any chart, per-stack values, policies on rendered objects", ()
             assert.deepEqual([replicas(stacks.dev), replicas(stacks.staging), replicas(stacks.prod)], [[1], [2], [3]]);
             for (const ev of Object.values(stacks)) {
                 const [d] = deployments(ev);
-                assert.equal(d.name, `storefront-chart:${ev.outputs.namespace}/storefront-connect`);
+                // prod runs blue-green: its release is a colour's (storefront-blue).
+                const rel = appChart(ev);
+                assert.equal(d.name, `${rel.name}:${ev.outputs.namespace}/${rel.inputs.name}-connect`);
                 assert.equal(d.inputs.spec.template.spec.containers[0].image, "ghcr.io/acme/storefront:1.8.3");
                 assert.equal(d.inputs.metadata.namespace, ev.outputs.namespace);
             }
@@ -94,8 +96,8 @@ describe("charts: any chart, per-stack values, policies on rendered objects", ()
             const result = await checkPolicies(target.resources, { stack: "prod", configFile: prodPolicyConfig() });
             const v = mandatoryViolations(result).find((x) => x.policy === "workload-replicas-minimum");
             assert.ok(v, JSON.stringify(mandatoryViolations(result)));
-            assert.equal(v.resourceName, "storefront-chart:storefront-prod/storefront-connect");
-            assert.match(v.message, /Deployment storefront-chart:storefront-prod\/storefront-connect runs 1 replica/);
+            assert.equal(v.resourceName, "storefront-blue-chart:storefront-prod/storefront-blue-connect");
+            assert.match(v.message, /Deployment storefront-blue-chart:storefront-prod\/storefront-blue-connect runs 1 replica/);
             assert.match(v.message, /raise delivery:values connect\.replicas \(now 1\) to 3 or more/);
         });
 
@@ -172,7 +174,7 @@ describe("charts: any chart, per-stack values, policies on rendered objects", ()
                 "workload-service-account",
             ]);
             const privileged = mandatoryViolations(result).find((v) => v.policy === "workload-privileged")!;
-            assert.equal(privileged.message.split(".")[0], "Deployment storefront-chart:storefront-prod/storefront-agent container agent is privileged (securityContext");
+            assert.equal(privileged.message.split(".")[0], "Deployment storefront-blue-chart:storefront-prod/storefront-blue-agent container agent is privileged (securityContext");
         });
 
         it("only advises in dev", async () => {
@@ -187,11 +189,11 @@ describe("charts: any chart, per-stack values, policies on rendered objects", ()
 
         it("renders both subcharts' objects and blocks the one sized too small, naming its value", async () => {
             const stacks = await chain({ dev: [SHOP], staging: [SHOP], prod: [SHOP, { "delivery:values": { api: { replicas: 3 }, web: { replicas: 1 } } }, { "delivery:observability": { metrics: { serviceMonitor: true } } }] });
-            assert.deepEqual(deployments(stacks.prod).map((d) => [d.inputs.metadata.name, d.inputs.spec.replicas]), [["storefront-api", 3], ["storefront-web", 1]]);
+            assert.deepEqual(deployments(stacks.prod).map((d) => [d.inputs.metadata.name, d.inputs.spec.replicas]), [["storefront-blue-api", 3], ["storefront-blue-web", 1]]);
             assert.equal(deployments(stacks.prod)[1].inputs.spec.template.spec.containers[0].image, "ghcr.io/acme/shop-web:1.8.3");
             const result = await checkPolicies(stacks.prod.resources, { stack: "prod", configFile: prodPolicyConfig() });
             const v = mandatoryViolations(result);
-            assert.deepEqual(v.map((x) => [x.policy, x.resourceName]), [["workload-replicas-minimum", "storefront-chart:storefront-prod/storefront-web"]]);
+            assert.deepEqual(v.map((x) => [x.policy, x.resourceName]), [["workload-replicas-minimum", "storefront-blue-chart:storefront-prod/storefront-blue-web"]]);
             assert.match(v[0].message, /raise delivery:values web\.replicas \(now 1\)/);
         });
     });

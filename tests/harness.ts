@@ -40,6 +40,16 @@ export function one(ev: Evaluation, type: string, suffix = ""): RegisteredResour
     return found[0];
 }
 
+/**
+ * The app's serving Helm release: `<app>-chart`, or with blue-green colours the one the app's
+ * active Service selects (`<app>-blue-chart`).
+ */
+export function appChart(ev: Evaluation, app = "storefront"): RegisteredResource {
+    const router = ofType(ev, "kubernetes:core/v1:Service").find((r) => r.name === `${app}-active`);
+    const colour = router?.inputs.spec?.selector?.["delivery.example.com/colour"];
+    return one(ev, "kubernetes:helm.sh/v4:Chart", colour ? `${app}-${colour}-chart` : `${app}-chart`);
+}
+
 /** Asserts the promise rejects with a message containing every fragment; returns the message. */
 export async function rejects(p: Promise<unknown>, ...fragments: string[]): Promise<string> {
     let message: string | undefined;

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { cfg, ofType, one, rejects, runChain, runStack } from "./harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const app = (ev: Awaited<ReturnType<typeof runStack>>) => ofType(ev, DEPLOYMENT).find((d) => d.rendered && d.inputs.metadata.name === "storefront")!;
+const app = (ev: Awaited<ReturnType<typeof runStack>>) => ofType(ev, DEPLOYMENT).find((d) => d.rendered && ["storefront", "storefront-blue"].includes(d.inputs.metadata.name))!;
 const env = (d: { inputs: any }) => Object.fromEntries((d.inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
 const AZURE = cfg("cluster", { provider: "azure", region: "westeurope", zones: ["1", "2", "3"], nodes: { size: "Standard_D4s_v5" }, resourceGroup: null });
 

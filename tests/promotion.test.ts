@@ -2,7 +2,7 @@ import * as path from "path";
 import { directoryDigest } from "../components/promotion";
 import { strict as assert } from "assert";
 import { checkPolicies } from "../tools/offline/policy-check";
-import { asUpstream, cfg, ofType, one, rejects, runChain, runStack, soakedFor } from "./harness";
+import { asUpstream, cfg, ofType, one, rejects, runChain, runStack, soakedFor, appChart } from "./harness";
 
 const DIGEST = "sha256:" + "ab".repeat(32);
 const DEV = "organization/delivery/dev";
@@ -21,14 +21,14 @@ describe("promotion dev → staging → prod", () => {
         assert.equal((prodBefore.outputs.release as { version: string }).version, "1.8.3");
         const prodAfter = (await runChain("prod", [], { [STAGING]: asUpstream(staging) })).target;
         assert.equal((prodAfter.outputs.release as { version: string }).version, "1.9.0");
-        assert.equal(one(prodAfter, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.image.tag, "1.9.0");
+        assert.equal(appChart(prodAfter).inputs.values.image.tag, "1.9.0");
     });
 
     it("an image digest travels with the release and is preferred over the tag", async () => {
         const dev = await runStack("dev", cfg("release", { version: "1.9.0", imageDigest: DIGEST }));
         const staging = (await runChain("staging", [], { [DEV]: asUpstream(dev) })).target;
         assert.equal(staging.outputs.image, `ghcr.io/acme/storefront@${DIGEST}`);
-        assert.equal(one(staging, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.image.digest, DIGEST);
+        assert.equal(appChart(staging).inputs.values.image.digest, DIGEST);
     });
 
     it("a pin holds prod on a release staging ran before, and records why", async () => {
@@ -45,7 +45,7 @@ describe("promotion dev → staging → prod", () => {
         const rec = prod.outputs.promotion as Record<string, any>;
         assert.deepEqual([rec.source, rec.upstreamStack, rec.pinned, rec.pinReason, rec.emergency], ["pin", STAGING, true, reason, false]);
         assert.deepEqual(rec.release, { version: "1.8.2", imageTag: "1.8.2", imageDigest: "", ...BUNDLED_CHART });
-        assert.equal(one(prod, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.image.tag, "1.8.2");
+        assert.equal(appChart(prod).inputs.values.image.tag, "1.8.2");
         const record = one(prod, "kubernetes:core/v1:ConfigMap", "-record").inputs.data;
         assert.deepEqual([record.pinned, record.pinReason, record.source], ["true", reason, "pin"]);
     });
@@ -150,12 +150,14 @@ describe("verification: the smoke check in the cluster", () => {
         it(`${stack}: a hardened Job calls the app's Service after every rendered object, replaced when what was deployed changes`, async () => {
             const ev = await runStack(stack);
             const ns = `storefront-${stack}`;
+            // prod runs blue-green: its check calls the preview Service, which selects the colour about to get traffic.
+            const service = stack === "prod" ? "storefront-preview" : "storefront";
             const job = one(ev, "kubernetes:batch/v1:Job", "storefront-smoke");
             const pod = job.inputs.spec.template;
             const c = pod.spec.containers[0];
             assert.equal(c.image, "ghcr.io/acme/smoke-check:1.4.0");
             assert.deepEqual(c.env.map((e: { name: string; value: string }) => [e.name, e.value]),
-                [["SMOKE_URL", `http://storefront.${ns}.svc:80/healthz`], ["SMOKE_EXPECT_STATUS", "200"], ["SMOKE_VERSION", "1.8.3"]]);
+                [["SMOKE_URL", `http://${service}.${ns}.svc:80/healthz`], ["SMOKE_EXPECT_STATUS", "200"], ["SMOKE_VERSION", "1.8.3"]]);
             assert.deepEqual([job.inputs.spec.backoffLimit, job.inputs.spec.activeDeadlineSeconds, pod.spec.restartPolicy], [0, 300, "Never"]);
             // Restricted: non-root, no privileges, no token, its own service account.
             assert.deepEqual([pod.spec.securityContext.runAsNonRoot, c.securityContext.allowPrivilegeEscalation, c.securityContext.capabilities.drop, pod.spec.automountServiceAccountToken],
@@ -172,7 +174,7 @@ describe("verification: the smoke check in the cluster", () => {
             const record = one(ev, "kubernetes:core/v1:ConfigMap", "-record");
             assert.ok(record.dependencies?.includes(job.urn), "the record waits for the smoke Job");
             const checked = (ev.outputs.promotion as { verification: { checked: string[] } }).verification.checked;
-            assert.equal(checked[1], `smoke Job: GET http://storefront.${ns}.svc:80/healthz answered 200 (image ghcr.io/acme/smoke-check:1.4.0, deadline 300s)`);
+            assert.equal(checked[1], `smoke Job: GET http://${service}.${ns}.svc:80/healthz answered 200 (image ghcr.io/acme/smoke-check:1.4.0, deadline 300s)`);
             assert.deepEqual(JSON.parse(record.inputs.data.verification).checked, checked);
         });
     }

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ConfigMap, Evaluation, cfg, ofType, one, rejects, runStack } from "./harness";
+import { ConfigMap, Evaluation, cfg, ofType, one, rejects, runStack, appChart } from "./harness";
 
 const STORE = "kubernetes:external-secrets.io/v1:SecretStore";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
@@ -65,7 +65,7 @@ describe("secret stores", () => {
         });
 
         it("feeds the synced secrets to the Helm release by name", () => {
-            assert.deepEqual(one(prod, "kubernetes:helm.sh/v4:Chart", "storefront-chart").inputs.values.envFromSecrets, ["storefront-database", "storefront-payments"]);
+            assert.deepEqual(appChart(prod).inputs.values.envFromSecrets, ["storefront-database", "storefront-payments"]);
         });
 
         it("installs the operator with a pinned chart in its own namespace, and Sealed Secrets where enabled", () => {

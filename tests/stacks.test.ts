@@ -1,13 +1,13 @@
 import * as path from "path";
 import { directoryDigest } from "../components/promotion";
 import { strict as assert } from "assert";
-import { Evaluation, ofType, one, runStack } from "./harness";
+import { Evaluation, ofType, one, runStack, appChart } from "./harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const EKS = "aws:eks/cluster:Cluster";
 
 function values(ev: Evaluation) {
-    return one(ev, CHART, "storefront-chart").inputs.values;
+    return appChart(ev).inputs.values;
 }
 
 /** The bundled chart as the release record names it. */
@@ -111,7 +111,9 @@ describe("shipped stacks", () => {
 
         it("records the promotion in the cluster as a ConfigMap", () => {
             const cm = one(prod, "kubernetes:core/v1:ConfigMap", "-record");
-            const { promotedAt, promotedBy, commit, verification, history, configHash, ...data } = cm.inputs.data;
+            const { promotedAt, promotedBy, commit, verification, history, configHash, rollout, ...data } = cm.inputs.data;
+            // Blue-green: the first release goes to blue.
+            assert.deepEqual([JSON.parse(rollout).active, Object.keys(JSON.parse(rollout).colours)], ["blue", ["blue"]]);
             assert.equal(configHash, (prod.outputs.promotion as { configHash: string }).configHash);
             assert.equal(promotedAt, (prod.outputs.promotion as { promotedAt: string }).promotedAt);
             assert.deepEqual([typeof promotedBy, typeof commit, JSON.parse(verification).status, history], ["string", "string", "passed", "[]"]);
@@ -142,7 +144,7 @@ describe("shipped stacks", () => {
 
             it(`${stack}: chart rendered client-side, waited on, on the cluster's provider, in the app namespace`, () => {
                 const ev = { dev, staging, prod }[stack]!;
-                const rel = one(ev, CHART, "storefront-chart");
+                const rel = appChart(ev);
                 assert.equal(rel.inputs.chart, "./charts/app");
                 assert.equal(rel.inputs.version, undefined, "a chart directory's version is its Chart.yaml's");
                 assert.equal(rel.inputs.skipAwait, false);

@@ -9,6 +9,8 @@ export interface AppNamespaceArgs {
     readonly environment: Environment;
     /** Name of the application; its pods carry `app.kubernetes.io/name=<app>`. */
     readonly app: string;
+    /** Labels the app's pods carry (default `app.kubernetes.io/name=<app>`; with colours, the program's app label). */
+    readonly appSelector?: Readonly<Record<string, string>>;
     /** Port the application listens on; the only port the ingress controller may reach. */
     readonly appPort: number;
     readonly labels: Readonly<Record<string, string>>;
@@ -96,7 +98,7 @@ export class AppNamespace extends pulumi.ComponentResource {
         new networkingv1.NetworkPolicy(`${name}-allow-ingress-controller`, {
             metadata: meta("allow-ingress-controller"),
             spec: {
-                podSelector: { matchLabels: { "app.kubernetes.io/name": args.app } },
+                podSelector: { matchLabels: { ...(args.appSelector ?? { "app.kubernetes.io/name": args.app }) } },
                 policyTypes: ["Ingress"],
                 ingress: [{
                     from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": n.ingressNamespace } } }],

@@ -1,14 +1,20 @@
 import * as helmv4 from "@pulumi/kubernetes/helm/v4";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as batchv1 from "@pulumi/kubernetes/batch/v1";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import * as path from "path";
 import { Environment } from "../../config/environment";
-import { AppConfig, ChartConfig, HelmConfig, ObservabilityConfig, SmokeConfig, ValuesConfig } from "../../config/model";
+import { AppConfig, ChartConfig, Colour, HelmConfig, ObservabilityConfig, SmokeConfig, ValuesConfig } from "../../config/model";
 import { composeLayers, readChartDir, stackLayers } from "../../config/values";
 import { PromotionRecord, ReleaseRecord, imageRef } from "../promotion";
 import { smokeDescription, smokeJob, smokeServiceAccount } from "./smoke";
+import {
+    BlueGreenState, ROUTE_PORT, activeServiceName, candidateColour, colourObject, previewServiceName, renderedColours, routeIngress, routeService,
+} from "./bluegreen";
+
+const INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress";
 
 export interface AppReleaseArgs {
     readonly app: AppConfig;
@@ -33,6 +39,8 @@ export interface AppReleaseArgs {
     readonly stackReferences?: readonly string[];
     /** The smoke check run in the cluster after the rollout (delivery:verification.smoke). */
     readonly smoke?: SmokeConfig;
+    /** Blue-green: this update's state (see ./bluegreen) and the release it deploys. */
+    readonly blueGreen?: { readonly state: BlueGreenState; readonly release: ReleaseRecord };
 }
 
 /** The chart argument of `helm.v4.Chart` (a relative path, a repository chart name, an oci:// reference). */
@@ -113,7 +121,12 @@ export function numericValues(v: unknown, prefix = "", out: Record<string, numbe
  * release runs and where it came from.
  */
 export class AppRelease extends pulumi.ComponentResource {
+    /** The chart of the release that serves (with colours: the active colour's). */
     readonly chart: helmv4.Chart;
+    /** Every Helm release rendered: one, or a colour each. */
+    readonly charts: readonly helmv4.Chart[];
+    /** Blue-green: the program's active Service (and Ingress) routing to the serving colour. */
+    readonly routes: readonly pulumi.Resource[];
     readonly image: pulumi.Output<string>;
     /**
      * Resolves once every rendered object exists and is ready: the stack's outputs wait on it, so
@@ -130,16 +143,21 @@ export class AppRelease extends pulumi.ComponentResource {
     constructor(name: string, args: AppReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("delivery:app:AppRelease", name, {}, opts);
         const a = args.app;
-        this.image = args.release.apply((r) => imageRef(a.image, r));
-        const values = pulumi.all([args.release, args.envFromSecrets ?? [], args.serviceAccountAnnotations ?? {}]).apply(([r, secrets, annotations]) =>
-            releaseChartValues(args, r, { envFromSecrets: secrets, serviceAccount: { annotations, labels: { ...args.labels } } }));
-
+        const bg = args.blueGreen;
+        const programValues = pulumi.all([args.envFromSecrets ?? [], args.serviceAccountAnnotations ?? {}]).apply(([secrets, annotations]) =>
+            ({ envFromSecrets: secrets, serviceAccount: { annotations, labels: { ...args.labels } } }));
+        const valuesFor = (release: pulumi.Input<ReleaseRecord>) => pulumi.all([release, programValues]).apply(([r, extra]) => {
+            const v = releaseChartValues(args, r, extra);
+            // With colours, the program's one Ingress routes to the active Service (one host, whichever colour serves).
+            return bg && args.chart.appValues ? { ...v, ingress: { ...((v.ingress ?? {}) as object), enabled: false } } : v;
+        });
         const ref = chartReference(args.chart);
-        this.chart = new helmv4.Chart(`${name}-chart`, {
-            name: a.name,
+        /** One Helm release of the chart: the app's (rolling), or one colour's (`<app>-blue`). */
+        const render = (colour: Colour | undefined, release: pulumi.Input<ReleaseRecord>, values: pulumi.Output<Record<string, unknown>>) => new helmv4.Chart(colour ? `${name}-${colour}-chart` : `${name}-chart`, {
+            name: colour ? `${a.name}-${colour}` : a.name,
             namespace: args.namespace,
             chart: ref.chart,
-            version: args.chart.kind === "path" ? undefined : args.release.chartVersion,
+            version: args.chart.kind === "path" ? undefined : pulumi.output(release).chartVersion,
             repositoryOpts: ref.repositoryOpts,
             values,
             skipAwait: !args.helm.wait,
@@ -147,21 +165,64 @@ export class AppRelease extends pulumi.ComponentResource {
             parent: this,
             // Every rendered object gets the stack's timeout for its readiness. As with Helm's --wait,
             // an Ingress is not waited on: its address comes from the ingress controller, not the release.
-            transforms: [(t) => ({
-                props: t.type === "kubernetes:networking.k8s.io/v1:Ingress" ? withAnnotation(t.props, "pulumi.com/skipAwait", "true") : t.props,
-                opts: pulumi.mergeOptions(t.opts, { customTimeouts: { create: `${args.helm.timeoutSeconds}s`, update: `${args.helm.timeoutSeconds}s` } }),
-            })],
+            // A colour's objects carry the colour (see ./bluegreen).
+            transforms: [(t) => {
+                const props = t.type === INGRESS_TYPE ? withAnnotation(t.props, "pulumi.com/skipAwait", "true") : t.props;
+                return {
+                    props: colour ? colourObject(props, t.type.slice(t.type.lastIndexOf(":") + 1), colour, a.name, ROUTE_PORT) : props,
+                    opts: pulumi.mergeOptions(t.opts, { customTimeouts: { create: `${args.helm.timeoutSeconds}s`, update: `${args.helm.timeoutSeconds}s` } }),
+                };
+            }],
         });
 
-        this.configHash = pulumi.all([values, args.release]).apply(([v, r]) => `sha256:${crypto.createHash("sha256")
+        let values: pulumi.Output<Record<string, unknown>>;
+        /** The chart running the release this update deploys (what the smoke check verifies). */
+        let candidate: helmv4.Chart;
+        const charts: helmv4.Chart[] = [];
+        let deployed: pulumi.Output<ReleaseRecord>;
+        if (!bg) {
+            values = valuesFor(args.release);
+            this.chart = candidate = render(undefined, args.release, values);
+            charts.push(this.chart);
+            deployed = args.release;
+            this.image = args.release.apply((r) => imageRef(a.image, r));
+        } else {
+            const byColour = new Map<Colour, helmv4.Chart>();
+            const valuesByColour = new Map<Colour, pulumi.Output<Record<string, unknown>>>();
+            for (const colour of renderedColours(bg.state)) {
+                const r = bg.state.colours[colour]!;
+                valuesByColour.set(colour, valuesFor(r));
+                byColour.set(colour, render(colour, r, valuesByColour.get(colour)!));
+            }
+            const c = candidateColour(bg.state, bg.release);
+            this.chart = byColour.get(bg.state.active)!;
+            candidate = byColour.get(c)!;
+            values = valuesByColour.get(c)!;
+            charts.push(...byColour.values());
+            deployed = pulumi.output(bg.state.colours[c]!);
+            this.image = pulumi.output(imageRef(a.image, bg.state.colours[bg.state.active]!));
+        }
+        this.charts = charts;
+
+        this.configHash = pulumi.all([values, deployed]).apply(([v, r]) => `sha256:${crypto.createHash("sha256")
             .update(JSON.stringify([r.chart, r.chartVersion, r.chartDigest ?? "", canonical(v)])).digest("hex")}`);
+
+        // Blue-green: the preview Service selects the colour being verified, before any traffic reaches it.
+        let preview: corev1.Service | undefined;
+        if (bg) {
+            const svc = pulumi.output(args.namespace).apply((namespace) => routeService({
+                app: a.name, namespace, colour: candidateColour(bg.state, bg.release), route: "preview", targetPort: a.port, labels: args.labels,
+            }));
+            preview = new corev1.Service(`${name}-preview`, { metadata: svc.metadata, spec: svc.spec }, { parent: this, dependsOn: [candidate] });
+        }
 
         // The smoke check runs once every rendered object is ready, and again whenever what was
         // deployed changes; the update fails when it does.
         let verified: pulumi.Output<unknown> = pulumi.output(true);
-        const smoke = args.smoke;
+        // With colours the check calls the preview Service: the new colour answers before it gets traffic.
+        const smoke = args.smoke && bg ? { ...args.smoke, service: previewServiceName(a.name), port: ROUTE_PORT } : args.smoke;
         if (smoke) {
-            const job = pulumi.all([args.namespace, args.release, this.configHash]).apply(([namespace, r, configHash]) =>
+            const job = pulumi.all([args.namespace, deployed, this.configHash]).apply(([namespace, r, configHash]) =>
                 smokeJob({ app: a.name, namespace, version: r.version, configHash, labels: args.labels, smoke }));
             const sa = pulumi.output(args.namespace).apply((namespace) => smokeServiceAccount({ app: a.name, namespace, labels: args.labels }));
             const account = new corev1.ServiceAccount(`${name}-smoke`, {
@@ -173,7 +234,7 @@ export class AppRelease extends pulumi.ComponentResource {
                 spec: job.apply((j) => j.spec),
             }, {
                 parent: this,
-                dependsOn: pulumi.all([this.chart.resources]).apply(([rs]) => [...((rs ?? []) as pulumi.Resource[]), account]),
+                dependsOn: pulumi.all([candidate.resources]).apply(([rs]) => [...((rs ?? []) as pulumi.Resource[]), account, ...(preview ? [preview] : [])]),
                 // A Job's template is immutable: a new check is a new Job of the same name.
                 deleteBeforeReplace: true,
                 replaceOnChanges: ["spec"],
@@ -182,12 +243,35 @@ export class AppRelease extends pulumi.ComponentResource {
             // Resolves only once the Job completed (the provider waits for it; a failed Job fails the update).
             verified = this.smokeJob.status;
         }
-        this.ready = pulumi.all([this.chart.resources, verified]).apply(() => true);
+
+        // Blue-green: the app's Service moves to the active colour only after that colour's every
+        // rendered object is ready and the smoke check passed (its dependencies; the policy pack checks them).
+        const routes: pulumi.Resource[] = [];
+        if (bg) {
+            const active = bg.state.active;
+            const activeChart = this.chart;
+            const svc = pulumi.output(args.namespace).apply((namespace) => routeService({ app: a.name, namespace, colour: active, route: "active", targetPort: a.port, labels: args.labels }));
+            const router = new corev1.Service(`${name}-active`, { metadata: svc.metadata, spec: svc.spec }, {
+                parent: this,
+                dependsOn: pulumi.all([activeChart.resources]).apply(([rs]) => [activeChart, ...((rs ?? []) as pulumi.Resource[]), ...(this.smokeJob ? [this.smokeJob] : [])]),
+            });
+            routes.push(router);
+            if (a.ingress.enabled && args.chart.appValues) {
+                const ing = pulumi.output(args.namespace).apply((namespace) => routeIngress({
+                    app: a.name, namespace, host: a.ingress.host!, className: a.ingress.className, tls: a.ingress.tls, labels: args.labels,
+                }));
+                routes.push(new networkingv1.Ingress(`${name}-ingress`, { metadata: ing.metadata, spec: ing.spec }, { parent: this, dependsOn: [router] }));
+            }
+        }
+        this.routes = routes;
+        this.ready = pulumi.all([...charts.map((c) => c.resources), verified, ...routes.map((r) => r.urn)]).apply(() => true);
+        const rolloutChecks = bg ? [`traffic (Service ${activeServiceName(a.name)}) moved to ${bg.state.active} only after ${bg.state.active}'s every rendered object was ready`] : [];
         // Known at preview (the policy pack reads it); the in-cluster copy is written after the checks.
         this.record = pulumi.all([args.record, this.configHash, args.namespace]).apply(([r, configHash, namespace]) => ({
             ...r,
             configHash,
-            verification: smoke ? { ...r.verification, checked: [...r.verification.checked, smokeDescription(smoke, namespace)] } : r.verification,
+            verification: { ...r.verification, checked: [...r.verification.checked, ...(smoke ? [smokeDescription(smoke, namespace)] : []), ...rolloutChecks] },
+            ...(bg ? { rollout: bg.state } : {}),
         }));
 
         new corev1.ConfigMap(`${name}-record`, {
@@ -217,9 +301,10 @@ export class AppRelease extends pulumi.ComponentResource {
                 valueHints: JSON.stringify(numericValues(stackOwnValues(args))),
                 configHash: r.configHash ?? "",
                 override: r.override ? JSON.stringify(r.override) : "",
+                rollout: r.rollout ? JSON.stringify(r.rollout) : "",
             })),
             // Written only once every rendered object is ready: the cluster never advertises a release that failed.
-        }, { parent: this, dependsOn: this.smokeJob ? [this.chart, this.smokeJob] : [this.chart] });
+        }, { parent: this, dependsOn: [...charts, ...(this.smokeJob ? [this.smokeJob] : []), ...routes] });
 
         this.registerOutputs({ image: this.image });
     }

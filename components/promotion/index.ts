@@ -10,6 +10,7 @@ import { Environment, UPSTREAM, SHORT_NAMES } from "../../config/environment";
 import { ChartConfig, GateOverride, StackConfig } from "../../config/model";
 import { directoryDigest } from "./digest";
 import { activeFreeze, soakProblem } from "./gates";
+import type { BlueGreenState } from "../app/bluegreen";
 
 export { directoryDigest };
 
@@ -79,6 +80,8 @@ export interface PromotionRecord {
     readonly configHash?: string;
     /** The emergency override of soak or freeze this update ran with (`delivery:override`). */
     readonly override?: GateOverride;
+    /** Blue-green stacks: which colour serves, what each runs, the standby (see components/app/bluegreen). */
+    readonly rollout?: BlueGreenState;
 }
 
 export const HISTORY_SIZE = 10;
@@ -146,6 +149,8 @@ export function nextRecord(
 export interface ResolvedRelease {
     readonly release: pulumi.Output<ReleaseRecord>;
     readonly record: pulumi.Output<PromotionRecord>;
+    /** The stack's own record as its last update left it (undefined on the first). */
+    readonly previous: pulumi.Output<unknown>;
 }
 
 /** Name and version of a chart on disk, from its Chart.yaml. */
@@ -237,7 +242,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
         };
         if (env !== "production" || p.emergency || !cfg.promotion.from) {
             const record = build("pinned", release, cfg.promotion.from ?? "", p.reason);
-            return { release: record.apply((r) => r.release), record };
+            return { release: record.apply((r) => r.release), record, previous };
         }
         // In production a pin must name a release the upstream ran (now or in its history).
         const from = cfg.promotion.from;
@@ -252,7 +257,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
             return release;
         });
         const record = build("pinned", checked, from, p.reason);
-        return { release: record.apply((r) => r.release), record };
+        return { release: record.apply((r) => r.release), record, previous };
     }
     if (env === "development") {
         const r = cfg.release!;
@@ -260,7 +265,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
             version: r.version, imageTag: r.imageTag, imageDigest: r.imageDigest ?? "", ...chartFields(chart, r.chartVersion),
         };
         const record = build("config", release);
-        return { release: record.apply((x) => x.release), record };
+        return { release: record.apply((x) => x.release), record, previous };
     }
 
     const from = cfg.promotion.from!;
@@ -302,5 +307,5 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
     });
     const upstreamRecord = upstreamRecordOut.apply((u) => (isRecord(u) ? { version: u.release.version, promotedAt: u.promotedAt ?? "" } : undefined));
     const record = pulumi.all([release, upstreamRecord]).apply(([r, u]) => build("upstream", r, from, "", u));
-    return { release: record.apply((x) => x.release), record };
+    return { release: record.apply((x) => x.release), record, previous };
 }

@@ -40,6 +40,8 @@ export interface RegisteredResource {
     /** Resource options that decide how a change is applied. */
     readonly deleteBeforeReplace?: boolean;
     readonly replaceOnChanges?: readonly string[];
+    /** Tokens of the transforms registered with it (the engine applies them to a component's children). */
+    readonly transforms?: readonly string[];
 }
 
 export interface Evaluation {
@@ -142,6 +144,7 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
                             dependencies: req.getDependenciesList() as string[],
                             deleteBeforeReplace: req.getDeletebeforereplace() === true,
                             replaceOnChanges: req.getReplaceonchangesList() as string[],
+                            transforms: (req.getTransformsList() as { getToken(): string }[]).map((t) => t.getToken()),
                         } : {}),
                     });
                 }
@@ -190,7 +193,7 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     Object.assign(Error, { prepareStackTrace, stackTraceLimit });
     process.off("unhandledRejection", onRejection);
     const clusterCfg = opts.config[`${project.name}:cluster`] as { version?: unknown } | undefined;
-    addRenderedObjects(resources, root, typeof clusterCfg?.version === "string" ? clusterCfg.version : DEFAULT_KUBERNETES_VERSION,
+    await addRenderedObjects(resources, root, typeof clusterCfg?.version === "string" ? clusterCfg.version : DEFAULT_KUBERNETES_VERSION,
         appChartCheck(project.name, opts.stack, programConfig, root));
 
     const outputs: Record<string, unknown> = {};
@@ -258,7 +261,40 @@ interface ChartCheck {
     check(chart: RegisteredResource, dir: string): void;
 }
 
-function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string, check?: ChartCheck): void {
+/**
+ * Runs the program's transforms registered on `parent` over one object it renders, as the engine
+ * does for a remote component's children: through the SDK's callback server, with the same request.
+ */
+async function applyTransforms(parent: RegisteredResource, type: string, name: string, props: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!parent.transforms?.length) {
+        return props;
+    }
+    const settings = require("@pulumi/pulumi/runtime/settings") as { getCallbacks(): { _callbacks: Map<string, (bytes: Uint8Array) => Promise<any>> } | undefined };
+    const resproto = require("@pulumi/pulumi/proto/resource_pb");
+    const gstruct = require("google-protobuf/google/protobuf/struct_pb");
+    const rpc = require("@pulumi/pulumi/runtime/rpc") as { serializeProperties(label: string, p: unknown): Promise<any>; deserializeProperties(s: unknown): any };
+    const callbacks = settings.getCallbacks();
+    let current = props;
+    for (const token of parent.transforms) {
+        const cb = callbacks?._callbacks.get(token);
+        if (!cb) {
+            throw new Error(`the transform registered on ${parent.name} is gone (callback ${token})`);
+        }
+        const req = new resproto.TransformRequest();
+        req.setType(type);
+        req.setName(name);
+        req.setCustom(true);
+        req.setParent(parent.urn);
+        req.setProperties(gstruct.Struct.fromJavaScript(await rpc.serializeProperties("transform", current)));
+        req.setOptions(new resproto.TransformResourceOptions());
+        const res = await cb(req.serializeBinary());
+        const out = res.getProperties();
+        current = out === undefined ? current : plain(rpc.deserializeProperties(out));
+    }
+    return current;
+}
+
+async function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string, check?: ChartCheck): Promise<void> {
     for (const chart of resources.filter((r) => r.type === HELM_CHART_V4)) {
         const i = chart.inputs;
         const input = {
@@ -279,10 +315,12 @@ function addRenderedObjects(resources: RegisteredResource[], root: string, kubeV
         const objects = renderChart(input, root);
         const prefix = typeof i.resourcePrefix === "string" ? i.resourcePrefix : chart.name;
         const head = chart.urn.slice(0, chart.urn.lastIndexOf("::"));
-        for (const o of objects) {
-            const type = typeToken(o.apiVersion, o.kind);
-            const name = childName(prefix, o);
+        for (const rendered of objects) {
+            const type = typeToken(rendered.apiVersion, rendered.kind);
+            const name = childName(prefix, rendered);
             const urn = `${head}$${type}::${name}`;
+            // What the engine registers: the object after the program's transforms.
+            const o = await applyTransforms(chart, type, name, rendered as unknown as Record<string, unknown>) as unknown as RenderedObject;
             resources.push({
                 urn, type, name, parent: chart.urn, custom: true, read: false, protect: chart.protect, provider: chart.provider,
                 inputs: o as unknown as Record<string, any>, display: redactForDisplay(o, o.kind), rendered: true,

@@ -35,6 +35,8 @@ export interface CheckResource {
     readonly provider?: string;
     /** A read resource (a StackReference): the engine analyzes registered resources only. */
     readonly read?: boolean;
+    /** URNs it waits for (dependsOn and input dependencies), as the engine gives them to stack policies. */
+    readonly dependencies?: readonly string[];
 }
 
 class NotApplicableError extends Error {
@@ -120,6 +122,7 @@ export function policyResources(resources: readonly CheckResource[]): PolicyReso
         if (parent) {
             out[i].parent = parent;
         }
+        (out[i] as { dependencies: PolicyResource[] }).dependencies = (r.dependencies ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
     });
     return out;
 }
