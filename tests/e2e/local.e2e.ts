@@ -52,8 +52,17 @@ describe("the program on the real engine against a local control plane", functio
     };
     const recordOf = (stack: string) =>
         local.kubectlJson(["get", "configmap", `${RELEASE}-release-record`, "-n", NAMESPACES[stack]]).data as Record<string, string>;
+    /** The app's serving Helm release: `storefront`, or with colours (prod) the one `storefront-active` selects. */
+    const serving = (stack: string) => {
+        const r = local.kubectl(["get", "service", `${RELEASE}-active`, "-n", NAMESPACES[stack], "-o", "json"], { allowFailure: true });
+        return r.code === 0 ? `${RELEASE}-${JSON.parse(r.stdout).spec.selector["delivery.example.com/colour"]}` : RELEASE;
+    };
     const deployedImage = (stack: string) =>
-        local.kubectlJson(["get", "deployment", RELEASE, "-n", NAMESPACES[stack]]).spec.template.spec.containers[0].image as string;
+        local.kubectlJson(["get", "deployment", serving(stack), "-n", NAMESPACES[stack]]).spec.template.spec.containers[0].image as string;
+    /** The pods behind a Service: its EndpointSlices' ready endpoints, by pod name. */
+    const endpointPods = (stack: string, service: string) =>
+        (local.kubectlJson(["get", "endpointslices", "-n", NAMESPACES[stack], "-l", `kubernetes.io/service-name=${service}`]).items as any[])
+            .flatMap((slice) => (slice.endpoints ?? []) as any[]).filter((e) => e.conditions?.ready === true).map((e) => String(e.targetRef?.name)).sort();
 
     const isReady = (o: any) => o.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True") === true;
     /** Polls `check` every second until it returns a value, or fails after `seconds` with `what`. */
@@ -144,7 +153,7 @@ describe("the program on the real engine against a local control plane", functio
             // The chart is rendered client-side and each object applied by Pulumi: no Helm release secret.
             assert.deepEqual(names("secrets", "-n", ns, "-l", "owner=helm"), [], `${ns} has no Helm release`);
             assert.deepEqual(names("deployments,services,serviceaccounts,horizontalpodautoscalers,poddisruptionbudgets", "-n", ns)
-                .filter((n) => n.endsWith(`/${RELEASE}`)).map((n) => n.split("/")[0]).sort().slice(0, 2).length, 2, `${ns} has the chart's objects`);
+                .filter((n) => n.endsWith(`/${serving(stack)}`)).map((n) => n.split("/")[0]).sort().slice(0, 2).length, 2, `${ns} has the chart's objects`);
             assert.equal(names("deployments", "-n", ns).length >= 1, true, `${ns} has the chart's Deployment`);
             assert.ok(names("secretstores.external-secrets.io", "-n", ns).length >= 1, `${ns} has a SecretStore`);
             assert.equal(names("externalsecrets.external-secrets.io", "-n", ns).length, 2, `${ns} has the two declared ExternalSecrets`);
@@ -241,6 +250,31 @@ describe("the program on the real engine against a local control plane", functio
         }
     });
 
+    it("blue-green prod: the active Service's endpoints move from one colour's pods to the other's, and back, by one config change", () => {
+        // After the promotion case: blue runs the pinned release and serves; green (9.1.0) stands by.
+        const pin = { "delivery:pin": { version: local.outputs("prod").release.version, reason: "e2e rollback drill" } };
+        const podsOf = (colour: string) => (local.kubectlJson(["get", "pods", "-n", NAMESPACES.prod, "-l", `delivery.example.com/colour=${colour}`]).items as any[])
+            .filter(isReady).map((p) => String(p.metadata.name)).sort();
+        const servedBy = (colour: string) => eventually(60, () => `storefront-active serves ${JSON.stringify(endpointPods("prod", `${RELEASE}-active`))}, not ${colour}'s pods ${JSON.stringify(podsOf(colour))}`, () => {
+            const endpoints = endpointPods("prod", `${RELEASE}-active`);
+            return endpoints.length >= 3 && JSON.stringify(endpoints) === JSON.stringify(podsOf(colour)) ? endpoints : undefined;
+        });
+        const blue = servedBy("blue");
+        log.push(`blue-green: storefront-active → blue pods ${blue.join(", ")}`);
+        const hold = (active: string) => ({ "delivery:rollout": { strategy: "blueGreen", keepPrevious: "1h", active } });
+        up("prod", pin, hold("green"));
+        const green = servedBy("green");
+        assert.ok(green.every((p) => p.startsWith(`${RELEASE}-green-`)) && blue.every((p) => !green.includes(p)), `${green} are green's pods`);
+        assert.equal(local.outputs("prod").release.version, "9.1.0", "the release output is what serves");
+        assert.match(JSON.parse(recordOf("prod").rollout).reason, /switched back to green \(9\.1\.0\) by delivery:rollout\.active/);
+        assert.ok(podsOf("blue").length >= 3, "blue stays up, without traffic, for an instant switch back");
+        // Lifting the hold: traffic follows the release the stack runs (the pin, on blue).
+        up("prod", pin);
+        assert.deepEqual(servedBy("blue"), podsOf("blue"));
+        assert.equal(local.outputs("prod").release.version, pin["delivery:pin"].version);
+        log.push(`blue-green: storefront-active → green pods ${green.join(", ")} → blue again`);
+    });
+
     it("the policy pack blocks a prod chart whose templates hard-code privileged, from the rendered objects", () => {
         const hard = {
             "delivery:chart": { path: `${CHARTS}/hardcoded-unsafe`, imageValues: { repository: "image.repository", tag: "image.tag" } },
@@ -253,7 +287,8 @@ describe("the program on the real engine against a local control plane", functio
         for (const policy of ["workload-privileged", "workload-host-namespaces", "workload-pod-security-restricted", "role-least-privilege"]) {
             assert.match(text(r), new RegExp(`\\[mandatory\\].*${policy}`), `${policy} in\n${text(r)}`);
         }
-        assert.match(text(r), /storefront-chart:storefront-prod\/storefront-agent/);
+        // prod runs blue-green: another chart is a new release, rendered on the idle colour.
+        assert.match(text(r), /storefront-(blue|green)-chart:storefront-prod\/storefront-(blue|green)-agent/);
         const dev = preview("dev", "dev", { "delivery:chart": hard["delivery:chart"] });
         assert.equal(dev.code, 0, text(dev));
         assert.match(text(dev), /\[advisory\].*workload-privileged/);
@@ -306,17 +341,18 @@ describe("the program on the real engine against a local control plane", functio
             .map((n) => [n.metadata.name, n.metadata.labels["topology.kubernetes.io/zone"]]));
         for (const stack of ["dev", "staging", "prod"]) {
             const ns = NAMESPACES[stack];
-            const d = local.kubectlJson(["get", "deployment", RELEASE, "-n", ns]);
+            const name = serving(stack);
+            const d = local.kubectlJson(["get", "deployment", name, "-n", ns]);
             assert.ok(d.spec.replicas >= 1);
             assert.equal(d.status.readyReplicas, d.spec.replicas, `${stack}: ${d.status.readyReplicas}/${d.spec.replicas} ready`);
-            const ready = (local.kubectlJson(["get", "pods", "-n", ns, "-l", `app.kubernetes.io/instance=${RELEASE}`]).items as any[]).filter(isReady);
+            const ready = (local.kubectlJson(["get", "pods", "-n", ns, "-l", `app.kubernetes.io/instance=${name}`]).items as any[]).filter(isReady);
             assert.equal(ready.length, d.spec.replicas, `${stack}: ready pods`);
             if (stack === "prod") {
                 const zones = new Set(ready.map((p) => zoneOf[p.spec.nodeName]));
                 assert.deepEqual([...zones].sort(), ["zone-a", "zone-b", "zone-c"], `prod's pods spread over ${[...zones].join(", ")}`);
             }
             if (stack !== "dev") {
-                const pdb = local.kubectlJson(["get", "pdb", RELEASE, "-n", ns]);
+                const pdb = local.kubectlJson(["get", "pdb", name, "-n", ns]);
                 assert.ok(pdb.status.disruptionsAllowed >= 1, `${stack}: PDB allows ${pdb.status.disruptionsAllowed} disruption(s)`);
                 assert.equal(pdb.status.currentHealthy, d.spec.replicas);
             }
@@ -333,7 +369,7 @@ describe("the program on the real engine against a local control plane", functio
             const stores = local.kubectlJson(["get", "secretstores.external-secrets.io", "-n", ns]).items as any[];
             assert.deepEqual(stores.filter((x) => !isReady(x)).map((x) => x.metadata.name), [], `${stack}: every SecretStore is Ready`);
             assert.ok(cfg.secrets.secrets.length >= 2);
-            const envFrom = JSON.stringify(local.kubectlJson(["get", "deployment", RELEASE, "-n", ns]).spec.template.spec.containers[0]);
+            const envFrom = JSON.stringify(local.kubectlJson(["get", "deployment", serving(stack), "-n", ns]).spec.template.spec.containers[0]);
             for (const d of cfg.secrets.secrets) {
                 assert.deepEqual(secretData(stack, d.name), expectedData(stack, d), `${stack}: ${RELEASE}-${d.name} holds the value seeded in its ${d.store} store`);
                 assert.ok(envFrom.includes(`"${RELEASE}-${d.name}"`), `${stack}: the Deployment references ${RELEASE}-${d.name}`);
