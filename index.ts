@@ -11,6 +11,7 @@ import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, resolveRelease } from "./components
 import { SecretStores } from "./components/secrets";
 import { StackBudget } from "./components/budget";
 import { serviceMonitor } from "./components/app/monitoring";
+import { DnsTls } from "./components/dns";
 
 export = async () => {
     const cfg = loadConfig();
@@ -60,6 +61,22 @@ export = async () => {
         ibmApiKey: cfg.ibmApiKey,
     }, { dependsOn: [namespace] });
 
+    // The environment's zone and certificates (config refuses them on existing and borrowed clusters).
+    const dns = cfg.dns !== undefined && cloud ? new DnsTls(`${cfg.app.name}-dns`, {
+        dns: cfg.dns,
+        tls: cfg.tls,
+        cloud: cfg.cluster.provider as "aws" | "azure" | "gcp",
+        environment: cfg.environment,
+        app: cfg.app.name,
+        stack: cfg.stack,
+        identity: cluster.identity,
+        region: cfg.cluster.region,
+        project: cfg.cluster.project,
+        k8sProvider: cluster.provider,
+        labels,
+        tags,
+    }) : undefined;
+
     const { release, record } = resolveRelease(cfg, stackRef);
     const app = new AppRelease(cfg.app.name, {
         app: cfg.app,
@@ -75,7 +92,8 @@ export = async () => {
         labels,
         stackReferences: [...refs.keys()],
         smoke: cfg.verification.smoke,
-    }, { ...k8s, dependsOn: [namespace, secrets] });
+        ...(dns ? { dns: { zone: dns.zone, issuer: dns.issuer } } : {}),
+    }, { ...k8s, dependsOn: [namespace, secrets, ...(dns?.clusterIssuer ? [dns.clusterIssuer] : [])] });
 
     serviceMonitor(cfg.app.name, namespace.name, cfg.observability.metrics, labels, { ...k8s, dependsOn: [app] });
 
@@ -90,6 +108,8 @@ export = async () => {
         secretStores: secrets.storeNames,
         // The monthly estimate from config/prices.json and the budget it is held to (`npm run plan` prints both).
         cost: { ...estimateCost(cfg), budgetUsd: cfg.budget?.monthlyUsd ?? null },
+        // The zone's name servers, for the delegation in its parent zone.
+        ...(dns ? { dns: { zone: dns.zone, zoneId: dns.zoneRef, nameServers: dns.nameServers, issuer: dns.issuer ?? null } } : {}),
         // A borrowed cluster stays published by the stack that owns it.
         ...(cfg.cluster.provider === "stack" ? {} : { [CLUSTER_OUTPUT]: exportCluster(cluster) }),
     };

@@ -21,6 +21,7 @@ import { clustersecretstoreNamespaceConditions } from "./policies/clustersecrets
 import { externalsecretScopedFind } from "./policies/externalsecret-scoped-find";
 import { helmReleaseChartPinned } from "./policies/helm-release-chart-pinned";
 import { ingressTls } from "./policies/ingress-tls";
+import { ingressIssuerZone } from "./policies/ingress-issuer-zone";
 import { namespaceDefaultDeny } from "./policies/namespace-default-deny";
 import { namespacePodSecurity } from "./policies/namespace-pod-security";
 import { namespaceQuotaFitsWorkloads } from "./policies/namespace-quota-fits-workloads";
@@ -119,6 +120,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadZoneSpread,
     servicePublicExposure,
     ingressTls,
+    ingressIssuerZone,
     workloadPlaintextSecrets,
     // Namespaces, isolation and secret stores
     namespaceResourceQuota,

@@ -7,6 +7,7 @@ import * as path from "path";
 import { Environment } from "../../config/environment";
 import { AppConfig, ChartConfig, HelmConfig, ObservabilityConfig, SmokeConfig, ValuesConfig } from "../../config/model";
 import { composeLayers, readChartDir, stackLayers } from "../../config/values";
+import { CLUSTER_ISSUER_ANNOTATION } from "../../config/dns";
 import { PromotionRecord, ReleaseRecord, imageRef } from "../promotion";
 import { smokeDescription, smokeJob, smokeServiceAccount } from "./smoke";
 
@@ -33,6 +34,12 @@ export interface AppReleaseArgs {
     readonly stackReferences?: readonly string[];
     /** The smoke check run in the cluster after the rollout (delivery:verification.smoke). */
     readonly smoke?: SmokeConfig;
+    /**
+     * The environment's zone and the ClusterIssuer the Ingress asks for its certificate
+     * (delivery:dns, delivery:tls): recorded beside the release, and the issuer annotated on
+     * every Ingress the chart renders.
+     */
+    readonly dns?: { readonly zone: string; readonly issuer?: string };
 }
 
 /** The chart argument of `helm.v4.Chart` (a relative path, a repository chart name, an oci:// reference). */
@@ -84,6 +91,12 @@ function withAnnotation(props: Record<string, any>, key: string, value: string):
     return { ...props, metadata: { ...metadata, annotations: { ...(metadata.annotations ?? {}), [key]: value } } };
 }
 
+/** A rendered Ingress as the program applies it: not waited on, and asking the stack's issuer for its certificate. */
+export function ingressProps(props: Record<string, any>, issuer?: string): Record<string, any> {
+    const p = withAnnotation(props, "pulumi.com/skipAwait", "true");
+    return issuer !== undefined ? withAnnotation(p, CLUSTER_ISSUER_ANNOTATION, issuer) : p;
+}
+
 const SECRET_LOOKING = /pass|secret|token|key|credential|pin/i;
 
 /**
@@ -131,8 +144,12 @@ export class AppRelease extends pulumi.ComponentResource {
         super("delivery:app:AppRelease", name, {}, opts);
         const a = args.app;
         this.image = args.release.apply((r) => imageRef(a.image, r));
+        const issuer = args.dns?.issuer;
         const values = pulumi.all([args.release, args.envFromSecrets ?? [], args.serviceAccountAnnotations ?? {}]).apply(([r, secrets, annotations]) =>
-            releaseChartValues(args, r, { envFromSecrets: secrets, serviceAccount: { annotations, labels: { ...args.labels } } }));
+            releaseChartValues(args, r, {
+                envFromSecrets: secrets, serviceAccount: { annotations, labels: { ...args.labels } },
+                ...(issuer !== undefined ? { ingress: { annotations: { [CLUSTER_ISSUER_ANNOTATION]: issuer } } } : {}),
+            }));
 
         const ref = chartReference(args.chart);
         this.chart = new helmv4.Chart(`${name}-chart`, {
@@ -147,8 +164,9 @@ export class AppRelease extends pulumi.ComponentResource {
             parent: this,
             // Every rendered object gets the stack's timeout for its readiness. As with Helm's --wait,
             // an Ingress is not waited on: its address comes from the ingress controller, not the release.
+            // With delivery:tls, every Ingress (of any chart) asks the stack's ClusterIssuer for its certificate.
             transforms: [(t) => ({
-                props: t.type === "kubernetes:networking.k8s.io/v1:Ingress" ? withAnnotation(t.props, "pulumi.com/skipAwait", "true") : t.props,
+                props: t.type === "kubernetes:networking.k8s.io/v1:Ingress" ? ingressProps(t.props, issuer) : t.props,
                 opts: pulumi.mergeOptions(t.opts, { customTimeouts: { create: `${args.helm.timeoutSeconds}s`, update: `${args.helm.timeoutSeconds}s` } }),
             })],
         });
@@ -217,6 +235,8 @@ export class AppRelease extends pulumi.ComponentResource {
                 valueHints: JSON.stringify(numericValues(stackOwnValues(args))),
                 configHash: r.configHash ?? "",
                 override: r.override ? JSON.stringify(r.override) : "",
+                dnsZone: args.dns?.zone ?? "",
+                tlsIssuer: issuer ?? "",
             })),
             // Written only once every rendered object is ready: the cluster never advertises a release that failed.
         }, { parent: this, dependsOn: this.smokeJob ? [this.chart, this.smokeJob] : [this.chart] });
