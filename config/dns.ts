@@ -56,9 +56,11 @@ export function readDns(r: ConfigReader, value: unknown, env: Environment, clust
     if (create && zoneId !== undefined) {
         r.issue("dns.zoneId", "names an existing zone, but dns.create is true (the stack would create another): set dns.create: false to use it, or remove zoneId", "create: false");
     }
+    const before = r.issues.length;
     const zone = r.string("dns.zone", o.zone, D.zone);
     return {
-        zone: zone.toLowerCase(),
+        // "" when the zone itself was refused: nothing is then checked against it.
+        zone: r.issues.length === before ? zone : "",
         create,
         ...(zoneId !== undefined ? { zoneId } : {}),
         ...(resourceGroup !== undefined ? { resourceGroup } : {}),
@@ -102,7 +104,7 @@ export function readTls(r: ConfigReader, value: unknown, env: Environment, dns: 
 
 /** The app's Ingress host lies inside the zone, and the platform namespaces stay apart from the app's. */
 export function checkDns(r: ConfigReader, dns: DnsConfig | undefined, tls: TlsConfig | undefined, host: string, hostEnabled: boolean, appNamespace: string): void {
-    if (dns !== undefined && hostEnabled && host !== "" && !inZone(host, dns.zone)) {
+    if (dns !== undefined && dns.zone !== "" && hostEnabled && host !== "" && !inZone(host, dns.zone)) {
         r.issue("app.ingress.host", `is ${host}, outside delivery:dns.zone (${dns.zone}): external-dns would not write its record and the DNS-01 challenge could not be answered`,
             `${host.split(".")[0]}.${dns.zone}`);
     }
