@@ -45,15 +45,22 @@ export function readDns(r: ConfigReader, value: unknown, env: Environment, clust
     const zoneId = r.string("dns.zoneId", o.zoneId, D.zoneId, { optional: true });
     const resourceGroup = r.string("dns.resourceGroup", o.resourceGroup, D.resourceGroup, { optional: true });
     const project = r.string("dns.project", o.project, D.project, { optional: true });
-    if (clusterProvider === "existing" || clusterProvider === "stack") {
+    const refused = clusterProvider === "existing" || clusterProvider === "stack";
+    if (refused) {
         r.issue("dns", `is not supported on cluster.provider ${clusterProvider}: external-dns and cert-manager get a cloud identity scoped to the zone from a cluster this stack creates (aws, azure, gcp); on an existing or borrowed cluster its owners run DNS and certificates`,
             "remove delivery:dns and delivery:tls (and point app.ingress.host at the owners' zone)");
     }
-    if (!create && zoneId === undefined && clusterProvider !== "azure") {
+    // Keys of another cloud's zone would be ignored: say so rather than guess.
+    for (const [key, v, cloud] of [["resourceGroup", resourceGroup, "azure"], ["project", project, "gcp"]] as const) {
+        if (!refused && v !== undefined && clusterProvider !== cloud) {
+            r.issue(`dns.${key}`, `is only used on ${cloud} (the zone is on the cluster's cloud, ${clusterProvider}); remove it`, "remove it");
+        }
+    }
+    if (!refused && !create && zoneId === undefined && clusterProvider !== "azure") {
         r.issue("dns.zoneId", `is required with dns.create: false: the existing zone's ${clusterProvider === "gcp" ? "Cloud DNS managed zone name" : "Route 53 hosted zone id"}`,
             clusterProvider === "gcp" ? "acme-example" : "Z0123456789ABCDEFGHIJ");
     }
-    if (create && zoneId !== undefined) {
+    if (!refused && create && zoneId !== undefined) {
         r.issue("dns.zoneId", "names an existing zone, but dns.create is true (the stack would create another): set dns.create: false to use it, or remove zoneId", "create: false");
     }
     const before = r.issues.length;

@@ -276,6 +276,17 @@ describe("DNS and TLS per environment", () => {
             ]);
         });
 
+        it("refuses another cloud's zone keys, and reports an existing cluster once (not its zone keys too)", () => {
+            assert.deepEqual(problems("prod", cfg("dns", { resourceGroup: "rg-dns", project: "acme-dns-123" })).sort(), [
+                "delivery:dns.project: is only used on gcp (the zone is on the cluster's cloud, aws); remove it",
+                "delivery:dns.resourceGroup: is only used on azure (the zone is on the cluster's cloud, aws); remove it",
+            ]);
+            const existing = problems("staging", cfg("cluster", { provider: "existing", context: "ctx" }),
+                cfg("secrets", { stores: [{ provider: "aws", region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/eso" }] }), cfg("dns", { create: false }));
+            assert.equal(existing.length, 1, existing.join("\n"));
+            assert.match(existing[0], /^delivery:dns: is not supported on cluster.provider existing/);
+        });
+
         it("refuses a bad ACME choice, email, issuer name and chart version by their schema rules", () => {
             assert.deepEqual(problems("dev", cfg("tls", { acme: "prod", email: "platform", issuer: "Lets_Encrypt", certManager: { chartVersion: "latest" } })).sort(), [
                 'delivery:tls.acme: must be one of staging, production; got "prod"',
