@@ -244,6 +244,19 @@ describe("DNS and TLS per environment", () => {
     });
 
     describe("any chart", () => {
+        it("a chart of its own ingress values gets the issuer on its Ingress too (the offline plan replays the program's transform)", async () => {
+            const WEB = {
+                "delivery:chart": { path: "tests/fixtures/charts/web-ingress", imageValues: { repository: "web.image.repository", tag: "web.image.tag" } },
+                "delivery:values": { web: { ingress: { host: "web.dev.acme.example" } } },
+            };
+            const ev = await runStack("dev", WEB);
+            const ing = ingress(ev).inputs;
+            assert.deepEqual(ing.metadata.annotations, {
+                "nginx.ingress.kubernetes.io/proxy-body-size": "8m", "pulumi.com/skipAwait": "true", "cert-manager.io/cluster-issuer": "letsencrypt-staging",
+            });
+            assert.equal(ingress(await runStack("dev", WEB, NO_DNS)).inputs.metadata.annotations["cert-manager.io/cluster-issuer"], undefined);
+        });
+
         it("the program's Ingress transform adds the issuer to an Ingress whatever chart rendered it, keeping its annotations", () => {
             const rendered = { metadata: { name: "web", annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "8m" } }, spec: {} };
             assert.deepEqual(ingressProps(rendered, "letsencrypt-production").metadata.annotations, {

@@ -12,6 +12,7 @@ import { ConfigValidationError } from "../../config/reader";
 import { readChartDir, readPath } from "../../config/values";
 import { isLiteralSecretValue, isSecretName, secretShape } from "../../policy/lib/secrets";
 import { HELM_CHART_V4, RenderedObject, childName, pullChart, renderChart, typeToken } from "./render";
+import { ingressProps } from "../../components/app/release";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -190,8 +191,8 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     Object.assign(Error, { prepareStackTrace, stackTraceLimit });
     process.off("unhandledRejection", onRejection);
     const clusterCfg = opts.config[`${project.name}:cluster`] as { version?: unknown } | undefined;
-    addRenderedObjects(resources, root, typeof clusterCfg?.version === "string" ? clusterCfg.version : DEFAULT_KUBERNETES_VERSION,
-        appChartCheck(project.name, opts.stack, programConfig, root));
+    const check = appChartCheck(project.name, opts.stack, programConfig, root);
+    addRenderedObjects(resources, root, typeof clusterCfg?.version === "string" ? clusterCfg.version : DEFAULT_KUBERNETES_VERSION, check);
 
     const outputs: Record<string, unknown> = {};
     const secretOutputNames: string[] = [];
@@ -258,6 +259,17 @@ interface ChartCheck {
     check(chart: RegisteredResource, dir: string): void;
 }
 
+/**
+ * The ClusterIssuer the program's transform names on a chart's Ingresses: the one the release
+ * record beside the chart (same parent, the AppRelease) says, when the stack has delivery:tls.
+ */
+function ingressIssuer(resources: readonly RegisteredResource[], chart: RegisteredResource): string | undefined {
+    const record = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.parent === chart.parent &&
+        r.inputs.metadata?.labels?.["delivery.example.com/record"] === "promotion");
+    const issuer = record?.inputs.data?.tlsIssuer;
+    return typeof issuer === "string" && issuer !== "" ? issuer : undefined;
+}
+
 function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string, check?: ChartCheck): void {
     for (const chart of resources.filter((r) => r.type === HELM_CHART_V4)) {
         const i = chart.inputs;
@@ -276,7 +288,10 @@ function addRenderedObjects(resources: RegisteredResource[], root: string, kubeV
         if (check?.wants(chart)) {
             check.check(chart, pullChart(input, root));
         }
-        const objects = renderChart(input, root);
+        // The program's transform on the app's chart (components/app/release.ts), which the mock
+        // runtime does not run: every Ingress it renders asks the stack's ClusterIssuer.
+        const issuer = ingressIssuer(resources, chart);
+        const objects = renderChart(input, root).map((o) => (o.kind === "Ingress" && issuer !== undefined ? ingressProps(o, issuer) as RenderedObject : o));
         const prefix = typeof i.resourcePrefix === "string" ? i.resourcePrefix : chart.name;
         const head = chart.urn.slice(0, chart.urn.lastIndexOf("::"));
         for (const o of objects) {
