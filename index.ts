@@ -75,6 +75,8 @@ export = async () => {
         k8sProvider: cluster.provider,
         labels,
         tags,
+        // Records and delegations hang on the zone: it goes when the cluster may.
+        protect: cfg.cluster.protect,
     }) : undefined;
 
     const { release, record } = resolveRelease(cfg, stackRef);

@@ -72,6 +72,7 @@ describe("DNS and TLS per environment", () => {
             assert.match(out.zoneId, /^Z[0-9A-F]+$/);
             assert.equal(out.nameServers.length, 4);
             assert.equal(out.issuer, "letsencrypt-production");
+            assert.equal(zone.protect, true, "prod's zone is protected like its cluster");
         });
 
         it("one role, trusted only by the external-dns and cert-manager service accounts, may change only this zone", () => {
@@ -125,6 +126,7 @@ describe("DNS and TLS per environment", () => {
         it("dev: its own zone, the staging issuer, one cert-manager replica", async () => {
             const dev = await runStack("dev");
             assert.equal(one(dev, "aws:route53/zone:Zone").inputs.name, "dev.acme.example");
+            assert.equal(one(dev, "aws:route53/zone:Zone").protect, false);
             assert.equal(issuer(dev).inputs.metadata.name, "letsencrypt-staging");
             assert.equal(issuer(dev).inputs.spec.acme.server, LE_STAGING);
             assert.equal(ingress(dev).inputs.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-staging");

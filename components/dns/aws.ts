@@ -30,7 +30,7 @@ export function awsZone(ctx: ZoneContext): ZoneWiring {
             name: d.zone,
             comment: `${ctx.app} ${ctx.environment} (managed by Pulumi)`,
             tags: { ...ctx.tags },
-        }, parent);
+        }, { ...parent, protect: ctx.protect });
         zoneId = zone.zoneId;
         nameServers = zone.nameServers;
     } else {

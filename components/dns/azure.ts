@@ -25,7 +25,7 @@ export function azureZone(ctx: ZoneContext): ZoneWiring {
             location: "global",
             zoneType: "Public",
             tags: { ...ctx.tags },
-        }, parent);
+        }, { ...parent, protect: ctx.protect });
         zoneId = zone.id;
         nameServers = zone.nameServers;
     } else {

@@ -29,6 +29,8 @@ export interface ZoneContext {
     /** The only service accounts the zone's identity trusts. */
     readonly users: readonly ZoneUser[];
     readonly tags: Readonly<Record<string, string>>;
+    /** Protect a zone this stack creates against deletion (delivery:cluster.protect). */
+    readonly protect: boolean;
 }
 
 /** What a zone builder hands back: the zone, and how external-dns and cert-manager reach it as its identity. */

@@ -35,7 +35,7 @@ export function gcpZone(ctx: ZoneContext): ZoneWiring {
             description: `${ctx.app} ${ctx.environment} (managed by Pulumi)`,
             visibility: "public",
             labels: { ...ctx.tags },
-        }, parent);
+        }, { ...parent, protect: ctx.protect });
         zoneName = zone.name;
         nameServers = zone.nameServers;
     } else {

@@ -31,6 +31,8 @@ export interface DnsTlsArgs {
     readonly k8sProvider: K8sProvider;
     readonly labels: Readonly<Record<string, string>>;
     readonly tags: Readonly<Record<string, string>>;
+    /** Protect a zone this stack creates against deletion (like the cluster). */
+    readonly protect: boolean;
 }
 
 /** Each cloud's module is loaded only when that cloud is used. */
@@ -103,7 +105,7 @@ export class DnsTls extends pulumi.ComponentResource {
         ];
         const w = zoneOf(args.cloud, {
             name, parent: this, k8sProvider: args.k8sProvider, dns: d, environment: args.environment, app: args.app,
-            identity: args.identity, region: args.region, project: args.project, users, tags: args.tags,
+            identity: args.identity, region: args.region, project: args.project, users, tags: args.tags, protect: args.protect,
         });
         this.zone = d.zone;
         this.zoneRef = w.zoneRef;
