@@ -12,6 +12,7 @@ import { APP_LABEL, planBlueGreen } from "./components/app/bluegreen";
 import { SecretStores } from "./components/secrets";
 import { StackBudget } from "./components/budget";
 import { serviceMonitor } from "./components/app/monitoring";
+import { DnsTls } from "./components/dns";
 
 export = async () => {
     const cfg = loadConfig();
@@ -63,6 +64,24 @@ export = async () => {
         ibmApiKey: cfg.ibmApiKey,
     }, { dependsOn: [namespace] });
 
+    // The environment's zone and certificates (config refuses them on existing and borrowed clusters).
+    const dns = cfg.dns !== undefined && cloud ? new DnsTls(`${cfg.app.name}-dns`, {
+        dns: cfg.dns,
+        tls: cfg.tls,
+        cloud: cfg.cluster.provider as "aws" | "azure" | "gcp",
+        environment: cfg.environment,
+        app: cfg.app.name,
+        stack: cfg.stack,
+        identity: cluster.identity,
+        region: cfg.cluster.region,
+        project: cfg.cluster.project,
+        k8sProvider: cluster.provider,
+        labels,
+        tags,
+        // Records and delegations hang on the zone: it goes when the cluster may.
+        protect: cfg.cluster.protect,
+    }) : undefined;
+
     const resolved = resolveRelease(cfg, stackRef);
     const { record } = resolved;
     // Blue-green: which colour serves and which colours run decide what is rendered, so they are settled first.
@@ -84,7 +103,8 @@ export = async () => {
         stackReferences: [...refs.keys()],
         smoke: cfg.verification.smoke,
         blueGreen,
-    }, { ...k8s, dependsOn: [namespace, secrets] });
+        ...(dns ? { dns: { zone: dns.zone, issuer: dns.issuer } } : {}),
+    }, { ...k8s, dependsOn: [namespace, secrets, ...(dns?.clusterIssuer ? [dns.clusterIssuer] : [])] });
 
     serviceMonitor(cfg.app.name, namespace.name, cfg.observability.metrics, labels, { ...k8s, dependsOn: [app] });
 
@@ -99,6 +119,8 @@ export = async () => {
         secretStores: secrets.storeNames,
         // The monthly estimate from config/prices.json and the budget it is held to (`npm run plan` prints both).
         cost: { ...estimateCost(cfg), budgetUsd: cfg.budget?.monthlyUsd ?? null },
+        // The zone's name servers, for the delegation in its parent zone.
+        ...(dns ? { dns: { zone: dns.zone, zoneId: dns.zoneRef, nameServers: dns.nameServers, issuer: dns.issuer ?? null } } : {}),
         // A borrowed cluster stays published by the stack that owns it.
         ...(cfg.cluster.provider === "stack" ? {} : { [CLUSTER_OUTPUT]: exportCluster(cluster) }),
     };

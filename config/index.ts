@@ -10,6 +10,7 @@ import { readRuntimeConfig } from "./runtime";
 export * from "./environment";
 export * from "./model";
 export * from "./secrets";
+export * from "./dns";
 export { ConfigValidationError } from "./reader";
 export type { ConfigIssue } from "./reader";
 export type { RawStackConfig } from "./parse";

@@ -9,6 +9,7 @@
 import { Static } from "@sinclair/typebox";
 import { Environment } from "./environment";
 import { SecretsConfig } from "./secrets";
+import { DnsConfig, TlsConfig } from "./dns";
 import {
     AppSchema, BudgetSchema, CLUSTER_PROVIDERS, ObservabilitySchema, ClusterSchema, FreezeSchema, HelmSchema, NamespaceSchema, OVERRIDABLE_GATES, OverrideSchema, PinSchema,
     ReleaseSchema, Resolved, RolloutSchema, SmokeSchema,
@@ -180,6 +181,10 @@ export interface StackConfig {
     readonly observability: ObservabilityConfig;
     /** Absent: no budget (the policy pack reports it). */
     readonly budget?: BudgetConfig;
+    /** Absent: no zone or external-dns (`delivery:dns`). */
+    readonly dns?: DnsConfig;
+    /** Absent: no cert-manager or ClusterIssuer (`delivery:tls`). */
+    readonly tls?: TlsConfig;
     /** The secret kubeconfig of an existing cluster (`delivery:kubeconfig`), if given. */
     readonly kubeconfig?: string;
     /** IBM Secrets Manager API key (`delivery:ibmApiKey`, secret), if given. */

@@ -12,6 +12,7 @@ import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader
 import { TSchema } from "@sinclair/typebox";
 import { readSecrets } from "./secrets";
 import { readChart, readInlineValues, readValuesFiles } from "./chart";
+import { checkDns, readDns, readTls } from "./dns";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
 import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
@@ -81,6 +82,9 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const budget = readBudget(r, v.budget, cluster);
     const observability = readObservability(r, v.observability, environment);
     const secrets = readSecrets(r, v.secrets, environment, app.name, cluster.provider, cluster.oidcProviderArn !== undefined);
+    const dns = readDns(r, v.dns, environment, cluster.provider);
+    const tls = readTls(r, v.tls, environment, dns, app.ingress);
+    checkDns(r, dns, tls, app.ingress.host, app.ingress.enabled, namespace.name);
     checkConsistency(r, app, cluster, namespace, environment, short, raw.stack);
     checkValues(r, { chart, app, environment, observability, ...values }, release, root);
     const needsIbmKey = secrets.stores.some((s) => s.provider === "ibm" && s.auth === "apiKey" && s.apiKeySecret === undefined);
@@ -95,6 +99,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const text = (x: unknown) => (typeof x === "string" ? x : undefined);
     return {
         project: raw.project, stack: raw.stack, environment, cluster, app, namespace, chart, values, helm, release, promotion, pin, freeze, verification, rollout, override, secrets, budget, observability,
+        ...(dns !== undefined ? { dns } : {}), ...(tls !== undefined ? { tls } : {}),
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
 }

@@ -359,6 +359,38 @@ export const BudgetSchema = Section({
     billingAccount: Opt(Text("GCP billing account the budget belongs to (required on gcp).", { pattern: "^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$", what: "a billing account id like 012345-6789AB-CDEF01", example: "012345-6789AB-CDEF01" })),
 }, "Monthly budget with alerts: an AWS Budget filtered by the stack's cost-allocation tag (activate the `stack` tag in the billing console), an Azure consumption budget on the resource group, a GCP billing budget on the project and the stack's label. `npm run plan` compares it with the estimate.", { monthlyUsd: 2500, recipients: ["platform@acme.example"] });
 
+// ---- delivery:dns, delivery:tls ----------------------------------------------------------------
+
+export const DnsSchema = Section({
+    zone: Text("The environment's DNS zone; delivery:app.ingress.host must be inside it (the zone itself or a name under it).", { pattern: PATTERNS.hostname, what: "a DNS zone name such as dev.acme.example", example: "dev.acme.example" }),
+    create: Opt(Flag("Create the zone in this stack (a Route 53 hosted zone, an Azure DNS zone or a Cloud DNS managed zone on the cluster's cloud); false: the records go into an existing zone.", { default: true })),
+    zoneId: Opt(Text("The existing zone (with create: false): its Route 53 hosted zone id on aws, its Cloud DNS managed zone name on gcp; on azure the zone is found by name in dns.resourceGroup.", { pattern: "^[A-Za-z0-9][-A-Za-z0-9_]*$", what: "a hosted zone id or managed zone name", example: "Z0123456789ABCDEFGHIJ" })),
+    resourceGroup: Opt(Text("Azure: resource group of the zone.", { xDefault: "the cluster's resource group", example: "rg-dns" })),
+    project: Opt(Text("GCP: project of the zone.", { pattern: PATTERNS.gcpProject, what: "a GCP project id", xDefault: "the cluster's project", example: "acme-dns-123" })),
+    externalDns: Opt(Section({
+        install: Opt(Flag("Install external-dns, which writes the Ingress's records into the zone through an identity that may change this zone only.", { default: true })),
+        chartVersion: Opt(Text("external-dns chart version.", { pattern: PATTERNS.exactVersion, what: "an exact chart version", default: "1.15.0", example: "1.15.0" })),
+        namespace: Opt(Text("external-dns namespace.", { pattern: PATTERNS.dnsLabel, what: "a namespace name", default: "external-dns", example: "external-dns" })),
+        policy: Opt(OneOf(["sync", "upsert-only"] as const, "sync also deletes the records it owns when their Ingress goes; upsert-only never deletes.", { xDefault: "upsert-only in production, sync elsewhere", example: "upsert-only" })),
+    }, "external-dns.", { install: true, chartVersion: "1.15.0" })),
+}, "The environment's DNS zone (on the cluster's cloud: Route 53, Azure DNS, Cloud DNS) and external-dns writing the app's records into it. Needs a cluster this stack creates (aws, azure, gcp): on an existing or borrowed cluster the cluster's owners run DNS.", { zone: "dev.acme.example" });
+
+export const ACME_DIRECTORIES = {
+    staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+    production: "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+
+export const TlsSchema = Section({
+    acme: Opt(OneOf(["staging", "production"] as const, "The Let's Encrypt directory of the ClusterIssuer: staging (untrusted certificates, generous rate limits) or production.", { xDefault: "production in production, staging elsewhere", example: "production" })),
+    email: Text("ACME account email (expiry and policy notices).", { pattern: "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", what: "an email address", example: "platform@acme.example" }),
+    issuer: Opt(Text("Name of the ClusterIssuer the app's Ingress asks for its certificate.", { pattern: PATTERNS.dnsLabel, what: "a DNS label", xDefault: "letsencrypt-<acme>", example: "letsencrypt-production" })),
+    certManager: Opt(Section({
+        install: Opt(Flag("Install cert-manager (with its CRDs).", { default: true })),
+        chartVersion: Opt(Text("cert-manager chart version.", { pattern: PATTERNS.chartSemver, what: "an exact chart version", default: "v1.16.2", example: "v1.16.2" })),
+        namespace: Opt(Text("cert-manager namespace.", { pattern: PATTERNS.dnsLabel, what: "a namespace name", default: "cert-manager", example: "cert-manager" })),
+    }, "cert-manager.", { install: true, chartVersion: "v1.16.2" })),
+}, "Certificates for the app's Ingress: cert-manager and an ACME ClusterIssuer answering DNS-01 challenges in delivery:dns.zone through the zone's identity; the Ingress asks for it (cert-manager.io/cluster-issuer). Needs delivery:dns and delivery:app.ingress.tls.", { email: "platform@acme.example" });
+
 // ---- delivery:secrets --------------------------------------------------------------------------
 
 export const SECRET_PROVIDERS = ["aws", "azure", "gcp", "vault", "ibm"] as const;
@@ -490,6 +522,8 @@ export const DeliverySchema = Section({
     secrets: Opt(SecretsSchema),
     budget: Opt(BudgetSchema),
     observability: Opt(ObservabilitySchema),
+    dns: Opt(DnsSchema),
+    tls: Opt(TlsSchema),
     kubeconfig: Opt(SecretValue("The kubeconfig of an existing cluster (secret).")),
     ibmApiKey: Opt(SecretValue("IBM Secrets Manager API key (secret), for an IBM store with apiKey auth and no apiKeySecret.")),
     vaultToken: Opt(SecretValue("Vault token (secret); otherwise the provider reads VAULT_TOKEN.")),

@@ -22,6 +22,7 @@ import { externalsecretScopedFind } from "./policies/externalsecret-scoped-find"
 import { helmReleaseChartPinned } from "./policies/helm-release-chart-pinned";
 import { ingressTls } from "./policies/ingress-tls";
 import { serviceTrafficAfterReady } from "./policies/service-traffic-after-ready";
+import { ingressIssuerZone } from "./policies/ingress-issuer-zone";
 import { namespaceDefaultDeny } from "./policies/namespace-default-deny";
 import { namespacePodSecurity } from "./policies/namespace-pod-security";
 import { namespaceQuotaFitsWorkloads } from "./policies/namespace-quota-fits-workloads";
@@ -121,6 +122,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadZoneSpread,
     servicePublicExposure,
     ingressTls,
+    ingressIssuerZone,
     workloadPlaintextSecrets,
     // Namespaces, isolation and secret stores
     namespaceResourceQuota,

@@ -22,7 +22,7 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 function prodPolicyConfig(): string {
     const cfg = JSON.parse(fs.readFileSync(policyConfigFile("prod"), "utf8"));
     cfg["helm-release-chart-source"] = {
-        allowedSources: ["./charts/", `./${CHARTS}/`, "https://charts.external-secrets.io/", "https://bitnami-labs.github.io/sealed-secrets/"],
+        allowedSources: ["./charts/", `./${CHARTS}/`, "https://charts.external-secrets.io/", "https://bitnami-labs.github.io/sealed-secrets/", "https://charts.jetstack.io/", "https://kubernetes-sigs.github.io/external-dns/"],
     };
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "delivery-policy-")), "prod.json");
     fs.writeFileSync(file, JSON.stringify(cfg));

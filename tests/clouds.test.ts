@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cfg, ofType, one, rejects, runChain, runStack, appChart } from "./harness";
+import { cfg, ofType, one, rejects, runChain, runStack, appChart, NO_DNS } from "./harness";
 
 const AZURE = {
     ...cfg("cluster", { provider: "azure", region: "westeurope", zones: ["1", "2", "3"], nodes: { size: "Standard_D4s_v5" }, resourceGroup: null }),
@@ -116,7 +116,7 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
     describe("an existing cluster", () => {
         it("targets the cluster through the secret kubeconfig and context, creating no cloud resources", async () => {
             const ev = await runStack("staging",
-                cfg("cluster", { provider: "existing", context: "platform-staging", region: null, zones: null }), NO_SECRETS,
+                NO_DNS, cfg("cluster", { provider: "existing", context: "platform-staging", region: null, zones: null }), NO_SECRETS,
                 cfg("kubeconfig", { secure: "apiVersion: v1\nkind: Config\n" }));
             const provider = one(ev, "pulumi:providers:kubernetes");
             assert.equal(provider.inputs.context, "platform-staging");
@@ -129,16 +129,16 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
             const file = path.join(dir, "config");
             fs.writeFileSync(file, "apiVersion: v1\nkind: Config\n");
-            const ev = await runStack("dev", cfg("cluster", { provider: "existing", kubeconfigPath: file }), NO_SECRETS);
+            const ev = await runStack("dev", NO_DNS, cfg("cluster", { provider: "existing", kubeconfigPath: file }), NO_SECRETS);
             assert.equal(one(ev, "pulumi:providers:kubernetes").inputs.kubeconfig, "apiVersion: v1\nkind: Config\n");
-            await rejects(runStack("dev", cfg("cluster", { provider: "existing", kubeconfigPath: path.join(dir, "missing") }), NO_SECRETS),
+            await rejects(runStack("dev", NO_DNS, cfg("cluster", { provider: "existing", kubeconfigPath: path.join(dir, "missing") }), NO_SECRETS),
                 "cluster.kubeconfigPath", "does not exist", "stack dev");
         });
     });
 
     describe("a cluster shared with another stack", () => {
         it("staging reuses dev's cluster by namespace through one stack reference", async () => {
-            const ev = await runStack("staging", cfg("cluster", { provider: "stack", stack: "organization/delivery/dev" }));
+            const ev = await runStack("staging", NO_DNS, cfg("cluster", { provider: "stack", stack: "organization/delivery/dev" }));
             const refs = ofType(ev, "pulumi:pulumi:StackReference");
             // Besides its own previous outputs (the promotion history), staging reads dev once.
             assert.deepEqual(refs.map((r) => r.inputs.name).filter((n) => n !== "organization/delivery/staging"), ["organization/delivery/dev"], "cluster and promotion share the reference");
@@ -152,8 +152,8 @@ describe("clusters per cloud (prod settings, cloud switched by override)", () =>
         });
 
         it("fails clearly when the owning stack publishes no cluster", async () => {
-            const devWithoutCluster = { environment: "development", release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", chart: "app", chartVersion: "0.4.0" } };
-            await rejects(runChain("staging", [cfg("cluster", { provider: "stack", stack: "organization/delivery/dev" })], { "organization/delivery/dev": devWithoutCluster }),
+            const devWithoutCluster = { environment: "development", release: { version: "1.8.3", imageTag: "1.8.3", imageDigest: "", chart: "app", chartVersion: "0.5.0" } };
+            await rejects(runChain("staging", [NO_DNS, cfg("cluster", { provider: "stack", stack: "organization/delivery/dev" })], { "organization/delivery/dev": devWithoutCluster }),
                 'stack "staging" reuses the cluster of organization/delivery/dev (delivery:cluster.stack), but that stack exports no "cluster" output');
         });
     });

@@ -3,10 +3,10 @@
  * environment output, an existing cluster through the marker its owners keep in it.
  */
 import { strict as assert } from "assert";
-import { asUpstream, cfg, one, rejects, runChain, runStack } from "./harness";
+import { asUpstream, cfg, one, rejects, runChain, runStack, NO_DNS } from "./harness";
 
 const EXISTING = {
-    ...cfg("cluster", { provider: "existing", kubeconfigPath: "/dev/null" }),
+    ...NO_DNS, ...cfg("cluster", { provider: "existing", kubeconfigPath: "/dev/null" }),
     // An existing cluster has no OIDC provider created here: the store names its role.
     ...cfg("secrets", { stores: [{ provider: "aws", region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/eso-storefront" }] }),
 };
@@ -47,7 +47,7 @@ describe("production proves its cluster", () => {
     it("refuses a borrowed cluster whose owning stack is not production, whatever its name says", async () => {
         const staging = (await runChain("staging")).target;
         const platform = { ...asUpstream(staging), cluster: { name: "delivery-platform", kubeconfig: "{}", identity: { kind: "none" } } };
-        await rejects(runChain("prod", [cfg("cluster", { provider: "stack", stack: "organization/delivery/prod-platform" })], { "organization/delivery/prod-platform": platform }),
+        await rejects(runChain("prod", [NO_DNS, cfg("cluster", { provider: "stack", stack: "organization/delivery/prod-platform" })], { "organization/delivery/prod-platform": platform }),
             'stack "prod" is production and borrows the cluster of organization/delivery/prod-platform (delivery:cluster.stack), which is a staging stack');
         void one;
     });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigValidationError, StackConfig, environmentFromStackName, parseConfig } from "../config";
 import { readConfigFile, stackFile, toProgramConfig } from "../tools/offline/stackfile";
-import { ConfigMap, cfg, rejects, runStack, stackConfig } from "./harness";
+import { ConfigMap, cfg, rejects, runStack, stackConfig, NO_DNS } from "./harness";
 
 /**
  * Parses the real stack file `fileStack` plus overrides as the stack named `as` would see it,
@@ -173,7 +173,7 @@ describe("configuration", () => {
         });
 
         it("accepts the kubeconfig as a secret", () => {
-            const c = parse("dev", [cfg("cluster", { provider: "existing" }), cfg("kubeconfig", { secure: "apiVersion: v1" }), cfg("secrets", null)]);
+            const c = parse("dev", [NO_DNS, cfg("cluster", { provider: "existing" }), cfg("kubeconfig", { secure: "apiVersion: v1" }), cfg("secrets", null)]);
             assert.equal(c.kubeconfig, "apiVersion: v1");
         });
     });

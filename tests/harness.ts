@@ -70,6 +70,12 @@ export function cfg(key: string, value: unknown): ConfigMap {
     return { [`delivery:${key}`]: value };
 }
 
+/**
+ * Removes the shipped stacks' delivery:dns and delivery:tls, which the program refuses on an
+ * existing or borrowed cluster (cases that switch a shipped stack to one start from this).
+ */
+export const NO_DNS: ConfigMap = { "delivery:dns": null, "delivery:tls": null };
+
 /** An evaluation's outputs in the shape a StackReference to that stack returns. */
 export function asUpstream(ev: Evaluation): Record<string, unknown> {
     return { ...ev.outputs, __secretOutputNames: ev.secretOutputNames };

@@ -43,6 +43,10 @@ const CASES: Record<string, Case> = {
     },
     "helm-atomic.yaml": { says: ["delivery:helm.atomic: is no longer used"], problems: 1 },
     "ca-file-on-oci.yaml": { says: ["delivery:chart.caFile: is only used with an https:// repository"], problems: 1 },
+    "dns-on-existing-cluster.yaml": { says: ["delivery:dns: is not supported on cluster.provider existing", "remove delivery:dns and delivery:tls"], problems: 1 },
+    "dns-zone-not-a-name.yaml": { says: ['delivery:dns.zone: must be a DNS zone name such as dev.acme.example; got "Acme_Example"'], problems: 1 },
+    "tls-without-dns.yaml": { says: ["delivery:tls: needs delivery:dns: the ClusterIssuer answers DNS-01 challenges in the zone"], problems: 1 },
+    "dns-existing-zone-without-id.yaml": { says: ["delivery:dns.zoneId: is required with dns.create: false: the existing zone's Route 53 hosted zone id"], problems: 1 },
     "secret-url-in-store.yaml": { says: ["delivery:secrets.stores[0].server: must be an https URL; got a value that is not shown"], problems: 1, never: ["s3cr3tvaulttoken", "root:"] },
 };
 

@@ -9,7 +9,7 @@ const DEV = "organization/delivery/dev";
 const STAGING = "organization/delivery/staging";
 
 /** The bundled chart as the release record names it. */
-const BUNDLED_CHART = { chart: "app", chartVersion: "0.4.0", chartSource: "charts/app", chartDigest: directoryDigest(path.join(__dirname, "..", "charts", "app")) };
+const BUNDLED_CHART = { chart: "app", chartVersion: "0.5.0", chartSource: "charts/app", chartDigest: directoryDigest(path.join(__dirname, "..", "charts", "app")) };
 
 describe("promotion dev → staging → prod", () => {
     it("a new dev version moves staging, and prod only once staging has it", async () => {
@@ -141,7 +141,7 @@ describe("promotion dev → staging → prod", () => {
 
     it("refuses a local chart whose version differs from the one upstream runs", async () => {
         const dev = await runStack("dev", cfg("release", { version: "1.9.0", chartVersion: "0.2.0" }));
-        await rejects(runChain("staging", [], { [DEV]: asUpstream(dev) }), "runs chart version 0.2.0, but charts/app here is 0.4.0");
+        await rejects(runChain("staging", [], { [DEV]: asUpstream(dev) }), "runs chart version 0.2.0, but charts/app here is 0.5.0");
     });
 });
 

@@ -11,7 +11,7 @@ function values(ev: Evaluation) {
 }
 
 /** The bundled chart as the release record names it. */
-const BUNDLED_CHART = { chart: "app", chartVersion: "0.4.0", chartSource: "charts/app", chartDigest: directoryDigest(path.join(__dirname, "..", "charts", "app")) };
+const BUNDLED_CHART = { chart: "app", chartVersion: "0.5.0", chartSource: "charts/app", chartDigest: directoryDigest(path.join(__dirname, "..", "charts", "app")) };
 
 describe("shipped stacks", () => {
     let dev: Evaluation;
@@ -118,10 +118,11 @@ describe("shipped stacks", () => {
             assert.equal(promotedAt, (prod.outputs.promotion as { promotedAt: string }).promotedAt);
             assert.deepEqual([typeof promotedBy, typeof commit, JSON.parse(verification).status, history], ["string", "string", "passed", "[]"]);
             assert.deepEqual(data, {
-                environment: "production", version: "1.8.3", image: "ghcr.io/acme/storefront:1.8.3", chart: "app-0.4.0",
+                environment: "production", version: "1.8.3", image: "ghcr.io/acme/storefront:1.8.3", chart: "app-0.5.0",
                 chartSource: BUNDLED_CHART.chartSource, chartDigest: BUNDLED_CHART.chartDigest, source: "upstream", upstreamStack: "organization/delivery/staging", pinned: "false", pinReason: "", emergency: "false",
                 override: "", stackReferences: "organization/delivery/prod,organization/delivery/staging",
                 valueHints: "{}", // the bundled chart takes the typed keys; nothing comes from delivery:values
+                dnsZone: "acme.example", tlsIssuer: "letsencrypt-production",
             });
         });
     });
@@ -148,7 +149,7 @@ describe("shipped stacks", () => {
                 assert.equal(rel.inputs.chart, "./charts/app");
                 assert.equal(rel.inputs.version, undefined, "a chart directory's version is its Chart.yaml's");
                 assert.equal(rel.inputs.skipAwait, false);
-                assert.equal(ev.outputs.release && (ev.outputs.release as { chartVersion: string }).chartVersion, "0.4.0");
+                assert.equal(ev.outputs.release && (ev.outputs.release as { chartVersion: string }).chartVersion, "0.5.0");
                 assert.equal(rel.inputs.namespace, `storefront-${stack}`);
                 assert.notEqual(rel.inputs.values.image.tag, "latest");
                 assert.match(rel.provider, /pulumi:providers:kubernetes::delivery-\w+-k8s::/);

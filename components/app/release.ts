@@ -8,6 +8,7 @@ import * as path from "path";
 import { Environment } from "../../config/environment";
 import { AppConfig, ChartConfig, Colour, HelmConfig, ObservabilityConfig, SmokeConfig, ValuesConfig } from "../../config/model";
 import { composeLayers, readChartDir, stackLayers } from "../../config/values";
+import { CLUSTER_ISSUER_ANNOTATION } from "../../config/dns";
 import { PromotionRecord, ReleaseRecord, imageRef } from "../promotion";
 import { smokeDescription, smokeJob, smokeServiceAccount } from "./smoke";
 import {
@@ -41,6 +42,12 @@ export interface AppReleaseArgs {
     readonly smoke?: SmokeConfig;
     /** Blue-green: this update's state (see ./bluegreen) and the release it deploys. */
     readonly blueGreen?: { readonly state: BlueGreenState; readonly release: ReleaseRecord };
+    /**
+     * The environment's zone and the ClusterIssuer the Ingress asks for its certificate
+     * (delivery:dns, delivery:tls): recorded beside the release, and the issuer annotated on
+     * every Ingress the chart renders.
+     */
+    readonly dns?: { readonly zone: string; readonly issuer?: string };
 }
 
 /** The chart argument of `helm.v4.Chart` (a relative path, a repository chart name, an oci:// reference). */
@@ -90,6 +97,12 @@ function canonical(v: unknown): unknown {
 function withAnnotation(props: Record<string, any>, key: string, value: string): Record<string, any> {
     const metadata = props.metadata ?? {};
     return { ...props, metadata: { ...metadata, annotations: { ...(metadata.annotations ?? {}), [key]: value } } };
+}
+
+/** A rendered Ingress as the program applies it: not waited on, and asking the stack's issuer for its certificate. */
+export function ingressProps(props: Record<string, any>, issuer?: string): Record<string, any> {
+    const p = withAnnotation(props, "pulumi.com/skipAwait", "true");
+    return issuer !== undefined ? withAnnotation(p, CLUSTER_ISSUER_ANNOTATION, issuer) : p;
 }
 
 const SECRET_LOOKING = /pass|secret|token|key|credential|pin/i;
@@ -144,8 +157,12 @@ export class AppRelease extends pulumi.ComponentResource {
         super("delivery:app:AppRelease", name, {}, opts);
         const a = args.app;
         const bg = args.blueGreen;
+        const issuer = args.dns?.issuer;
         const programValues = pulumi.all([args.envFromSecrets ?? [], args.serviceAccountAnnotations ?? {}]).apply(([secrets, annotations]) =>
-            ({ envFromSecrets: secrets, serviceAccount: { annotations, labels: { ...args.labels } } }));
+            ({
+                envFromSecrets: secrets, serviceAccount: { annotations, labels: { ...args.labels } },
+                ...(issuer !== undefined ? { ingress: { annotations: { [CLUSTER_ISSUER_ANNOTATION]: issuer } } } : {}),
+            }));
         const valuesFor = (release: pulumi.Input<ReleaseRecord>) => pulumi.all([release, programValues]).apply(([r, extra]) => {
             const v = releaseChartValues(args, r, extra);
             // With colours, the program's one Ingress routes to the active Service (one host, whichever colour serves).
@@ -165,9 +182,10 @@ export class AppRelease extends pulumi.ComponentResource {
             parent: this,
             // Every rendered object gets the stack's timeout for its readiness. As with Helm's --wait,
             // an Ingress is not waited on: its address comes from the ingress controller, not the release.
+            // With delivery:tls, every Ingress (of any chart) asks the stack's ClusterIssuer for its certificate.
             // A colour's objects carry the colour (see ./bluegreen).
             transforms: [(t) => {
-                const props = t.type === INGRESS_TYPE ? withAnnotation(t.props, "pulumi.com/skipAwait", "true") : t.props;
+                const props = t.type === INGRESS_TYPE ? ingressProps(t.props, issuer) : t.props;
                 return {
                     props: colour ? colourObject(props, t.type.slice(t.type.lastIndexOf(":") + 1), colour, a.name, ROUTE_PORT) : props,
                     opts: pulumi.mergeOptions(t.opts, { customTimeouts: { create: `${args.helm.timeoutSeconds}s`, update: `${args.helm.timeoutSeconds}s` } }),
@@ -259,6 +277,7 @@ export class AppRelease extends pulumi.ComponentResource {
             if (a.ingress.enabled && args.chart.appValues) {
                 const ing = pulumi.output(args.namespace).apply((namespace) => routeIngress({
                     app: a.name, namespace, host: a.ingress.host!, className: a.ingress.className, tls: a.ingress.tls, labels: args.labels,
+                    ...(issuer !== undefined ? { annotations: { [CLUSTER_ISSUER_ANNOTATION]: issuer } } : {}),
                 }));
                 routes.push(new networkingv1.Ingress(`${name}-ingress`, { metadata: ing.metadata, spec: ing.spec }, { parent: this, dependsOn: [router] }));
             }
@@ -302,6 +321,8 @@ export class AppRelease extends pulumi.ComponentResource {
                 configHash: r.configHash ?? "",
                 override: r.override ? JSON.stringify(r.override) : "",
                 rollout: r.rollout ? JSON.stringify(r.rollout) : "",
+                dnsZone: args.dns?.zone ?? "",
+                tlsIssuer: issuer ?? "",
             })),
             // Written only once every rendered object is ready: the cluster never advertises a release that failed.
         }, { parent: this, dependsOn: [...charts, ...(this.smokeJob ? [this.smokeJob] : []), ...routes] });

@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsStoreConfig } from "../../config/secrets";
 import { StoreContext, StoreWiring, subject } from "./context";
 
-/** Trust policy letting exactly one service account assume the role through the cluster's OIDC provider. */
-export function webIdentityTrust(oidcProviderArn: string, issuerUrl: string, sub: string): string {
+/** Trust policy letting exactly the given service account(s) assume the role through the cluster's OIDC provider. */
+export function webIdentityTrust(oidcProviderArn: string, issuerUrl: string, sub: string | readonly string[]): string {
     const issuer = issuerUrl.replace(/^https:\/\//, "");
     return JSON.stringify({
         Version: "2012-10-17",
@@ -13,7 +13,7 @@ export function webIdentityTrust(oidcProviderArn: string, issuerUrl: string, sub
             Effect: "Allow",
             Principal: { Federated: oidcProviderArn },
             Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: "sts.amazonaws.com" } },
+            Condition: { StringEquals: { [`${issuer}:sub`]: typeof sub === "string" ? sub : [...sub], [`${issuer}:aud`]: "sts.amazonaws.com" } },
         }],
     });
 }

@@ -10,7 +10,7 @@ import { isPlatformRelease, namespaceOf, releaseNamespace } from "./workloads";
 
 /** Namespaces of cluster add-ons (operators, controllers), exempt from app-namespace rules. */
 export const DEFAULT_PLATFORM_NAMESPACES: readonly string[] = [
-    "kube-system", "kube-public", "kube-node-lease", "external-secrets", "sealed-secrets", "ingress-nginx", "cert-manager",
+    "kube-system", "kube-public", "kube-node-lease", "external-secrets", "sealed-secrets", "ingress-nginx", "cert-manager", "external-dns",
 ];
 
 /** Label the program puts on everything that belongs to the application. */

@@ -126,3 +126,8 @@ export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 export const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
 export const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
 export const isRole = (type: string) => /^kubernetes:rbac\.authorization\.k8s\.io\/v1(beta1)?:(ClusterRole|Role)$/.test(type);
+
+// DNS and certificates (cert-manager.io/v1; the zone of each cloud).
+export const CLUSTER_ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer";
+export const isClusterIssuer = (type: string) => /^kubernetes:cert-manager\.io\/v1:ClusterIssuer$/.test(type);
+export const DNS_ZONE_TYPES: readonly string[] = ["aws:route53/zone:Zone", "azure-native:dns:Zone", "gcp:dns/managedZone:ManagedZone"];

@@ -29,7 +29,7 @@ export const helmReleaseChartSource = resourcePolicy<Params>({
         allowedSources: {
             type: "array",
             items: { type: "string" },
-            default: ["./charts/", "https://charts.external-secrets.io/", "https://bitnami-labs.github.io/sealed-secrets/"],
+            default: ["./charts/", "https://charts.external-secrets.io/", "https://bitnami-labs.github.io/sealed-secrets/", "https://charts.jetstack.io/", "https://kubernetes-sigs.github.io/external-dns/"],
             description: "Prefixes a production chart source must start with (`./charts/` = chart directories of this repository).",
         },
     },

@@ -29,8 +29,10 @@ function errorOf(fn: () => unknown): string {
 
 const DEV_CONFIG = readConfigFile(path.join(ROOT, "Pulumi.dev.yaml"));
 /** A review-stack template as it should be: development, borrowing dev's cluster. */
+// A review stack borrows dev's cluster, so it leaves dev's zone and certificates to dev.
+const { "delivery:dns": _dns, "delivery:tls": _tls, ...DEV_WITHOUT_DNS } = DEV_CONFIG;
 const PR_STACK = {
-    ...DEV_CONFIG,
+    ...DEV_WITHOUT_DNS,
     "delivery:environment": "development",
     "delivery:cluster": { provider: "stack", stack: "acme/delivery/dev" },
 };

@@ -45,7 +45,9 @@ const VARIANTS: readonly Variant[] = [
     { file: "small-node-pool.yaml", prod: ["nodepool-minimum-size"], dev: [] },
     { file: "baseline-pod-security.yaml", prod: ["namespace-pod-security"], dev: [] },
     { file: "foreign-registry.yaml", prod: ["workload-image-registry"], dev: ["workload-image-registry"] },
-    { file: "plain-http-ingress.yaml", prod: ["ingress-tls"], dev: [] },
+    { file: "plain-http-ingress.yaml", prod: ["ingress-issuer-zone", "ingress-tls"], dev: [] },
+    { file: "staging-issuer.yaml", prod: ["ingress-issuer-zone"], dev: [] },
+    { file: "host-outside-zone.yaml", prod: [], refusedOnProd: "delivery:app.ingress.host: is storefront.acme.test, outside delivery:dns.zone (acme.example)", refusedOnDev: "outside delivery:dns.zone (dev.acme.example)" },
     // Added with the review set of unsafe production changes (each a class that once planned clean).
     { file: "duplicate-zones.yaml", prod: [], refusedOnProd: 'delivery:cluster.zones[2]: repeats zone "eu-west-1a"', refusedOnDev: "repeats zone" },
     { file: "zone-outside-region.yaml", prod: [], refusedOnProd: 'delivery:cluster.zones[2]: "us-east-1c" is not a zone of region eu-west-1', refusedOnDev: "is not a zone of region" },

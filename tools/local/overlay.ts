@@ -14,6 +14,8 @@
  *  - Vault (when built): a second store is added to each stack in the existing-role mode, its
  *    Vault side set up the way a Vault team would (tools/local/stores.ts), so that Vault itself
  *    refuses one environment's identity another environment's path;
+ *  - DNS and TLS (`delivery:dns`, `delivery:tls`): left out, as on any existing cluster (no cloud
+ *    zone, no public ACME); the Ingress keeps its host and its TLS block;
  *  - the soak (`promotion.soak`, 2h on prod): off, since a rehearsal of the whole chain cannot wait
  *    hours between two stacks; the end-to-end suite's soak case sets a short one of its own and
  *    shows prod refusing, then taking, staging's release;
@@ -65,6 +67,9 @@ export function localConfig(stack: string, shipped: ConfigMap, kubeconfigPath: s
         kubeconfigPath,
         ...(cluster.name !== undefined ? { name: cluster.name } : {}),
     };
+    // The local cluster has no cloud zone: DNS and certificates stay with the cloud stacks (the program refuses them on existing clusters).
+    delete out[key("dns")];
+    delete out[key("tls")];
     const promotion = shipped[key("promotion")] as Record<string, unknown> | undefined;
     if (promotion?.soak !== undefined) {
         out[key("promotion")] = { ...promotion, soak: "0s" };

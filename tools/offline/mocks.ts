@@ -59,6 +59,14 @@ function computed(type: string, name: string, inputs: State, upstream: UpstreamO
             return { properties: { ...(inputs.properties ?? {}), vaultUri: `https://${inputs.vaultName ?? name}.vault.azure.net/` } };
         case "azure-native:keyvault:Key":
             return { keyUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/keys/${inputs.keyName ?? name}/${shortHash(name).toLowerCase()}` };
+        case "aws:route53/zone:Zone":
+            return { zoneId: `Z${shortHash(String(inputs.name))}`, nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"] };
+        case "azure-native:dns:Zone":
+            return { name: inputs.zoneName ?? name, nameServers: ["ns1-01.azure-dns.com.", "ns2-01.azure-dns.net.", "ns3-01.azure-dns.org.", "ns4-01.azure-dns.info."] };
+        case "gcp:dns/managedZone:ManagedZone":
+            return { nameServers: ["ns-cloud-a1.googledomains.com.", "ns-cloud-a2.googledomains.com.", "ns-cloud-a3.googledomains.com.", "ns-cloud-a4.googledomains.com."] };
+        case "gcp:projects/iAMCustomRole:IAMCustomRole":
+            return { name: `projects/${inputs.project}/roles/${inputs.roleId}` };
         case "gcp:container/cluster:Cluster":
             return { endpoint: "34.0.0.1", masterAuth: { ...(inputs.masterAuth ?? {}), clusterCaCertificate: FAKE_CA }, masterVersion: `${inputs.minMasterVersion}.5-gke.100` };
         case "gcp:serviceaccount/account:Account":
@@ -81,6 +89,8 @@ function resourceId(type: string, name: string, inputs: State): string {
 
 export function invoke(token: string, inputs: State): State {
     switch (token) {
+        case "azure-native:dns:getZone":
+            return { id: `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Network/dnszones/${inputs.zoneName}`, name: inputs.zoneName };
         case "azure-native:authorization:getClientConfig":
             return { tenantId: MOCK_TENANT, subscriptionId: MOCK_SUBSCRIPTION, clientId: "offline-client", objectId: "offline-object" };
         case "azure-native:containerservice:listManagedClusterUserCredentials": {

@@ -13,7 +13,7 @@ describe("helm-release-chart-source", () => {
     it("fails a production chart from a repository or registry nobody allowed", async () => {
         fails(await check(policy, chart({ chart: "oci://registry.example.net/charts/app", version: "1.0.0" })),
             "Helm chart storefront-chart comes from oci://registry.example.net/charts/app, which is not an allowed production chart source " +
-            "(./charts/, https://charts.external-secrets.io/, https://bitnami-labs.github.io/sealed-secrets/). " +
+            "(./charts/, https://charts.external-secrets.io/, https://bitnami-labs.github.io/sealed-secrets/, https://charts.jetstack.io/, https://kubernetes-sigs.github.io/external-dns/). " +
             "Remedy: use a chart from an allowed source, or have the platform team add the source to allowedSources in policy/config/prod.json.");
     });
 
