@@ -88,6 +88,25 @@ describe("the program runs as JavaScript (main.js)", () => {
         }
     });
 
+    it("stack traces from the build name the TypeScript sources (the language host maps them with source-map-support)", () => {
+        const { dir, files } = build.ensureBuilt();
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sms = require("source-map-support") as { mapSourcePosition(p: { source: string; line: number; column: number }): { source: string; line: number } };
+        let checked = 0;
+        for (const f of files.filter((x) => x.endsWith(".ts"))) {
+            const emitted = path.join(dir, f.replace(/\.ts$/, ".js"));
+            const lines = fs.readFileSync(emitted, "utf8").split("\n");
+            const line = lines.findIndex((l) => /^(async )?function |^class |^const /.test(l));
+            if (line < 0) {
+                continue;
+            }
+            const mapped = sms.mapSourcePosition({ source: emitted, line: line + 1, column: 0 });
+            assert.equal(path.resolve(mapped.source), path.join(ROOT, f), `${f}: line ${line + 1} maps to ${mapped.source}`);
+            checked++;
+        }
+        assert.ok(checked > files.length / 2, `${checked} of ${files.length} files checked`);
+    });
+
     it("a changed module or compiler option gets a build of its own: a stale build is never loaded", () => {
         const copy = copyOfSources();
         try {

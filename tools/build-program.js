@@ -17,8 +17,8 @@
  * stale build is never loaded, and two runs building at once cannot clash: each writes a
  * directory of its own and renames it into place. Transpile only (options from
  * tsconfig.pulumi.json, emitted as CommonJS like the Node.js runtime did): `npm test` and CI
- * type-check. Inline source maps point at the .ts files; `NODE_OPTIONS=--enable-source-maps`
- * makes stack traces use them.
+ * type-check. Inline source maps point at the .ts files, so stack traces from `pulumi up/preview`
+ * (the language host installs source-map-support) name the .ts lines, as under ts-node.
  */
 "use strict";
 const crypto = require("crypto");
