@@ -37,8 +37,8 @@ export const RELEASE_VERSION_SCRIPT = ".github/scripts/release-version.sh";
 
 /** Files whose change can change what a stack deploys: push-to-deploy and previews filter on them. */
 export const PROGRAM_PATHS: readonly string[] = [
-    "index.ts", "config/**", "components/**", "charts/**", "policy/**",
-    "package.json", "package-lock.json", "tsconfig.json", "Pulumi.yaml",
+    "index.ts", "main.js", "tools/build-program.js", "config/**", "components/**", "charts/**", "policy/**",
+    "package.json", "package-lock.json", "tsconfig.json", "tsconfig.pulumi.json", "Pulumi.yaml",
 ];
 
 /** Variables that would carry long-lived cloud or Pulumi credentials: OIDC replaces them all. */

@@ -18,6 +18,12 @@ const RUNS = Number(args[args.indexOf("--runs") + 1] || 3) || 3;
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : ["typecheck", "eval", "tests", "scaling", "engine", "review"];
 const TS7_DIR = path.join(os.homedir(), ".cache", "delivery-bench", "ts7");
 const TS7_VERSION = "7.0.2";
+/**
+ * Runtime options of a TypeScript program run by the Node.js language host through ts-node,
+ * transpile only: how this program ran before it shipped as JavaScript (main.js), and how the
+ * review floor (an empty TypeScript program) runs.
+ */
+const TS_RUNTIME = { name: "nodejs", options: { packagemanager: "npm", tsconfig: "tsconfig.pulumi.json" } };
 /** The transpile-and-cache loader the tools and tests use (tools/register.js). */
 const REGISTER = path.join(ROOT, "tools", "register.js");
 
@@ -175,7 +181,7 @@ function scaling(): void {
 /**
  * The real engine on the local control plane (needs `npm run toolchain`): `pulumi preview` and a
  * no-change `pulumi up` of the dev stack, with the program type-checked at run time, transpiled
- * only (the shipped Pulumi.yaml), and precompiled to JavaScript; floor: `helm template` of the
+ * only by ts-node, and precompiled to JavaScript (the shipped Pulumi.yaml); floor: `helm template` of the
  * same chart with the same values.
  */
 function engine(): void {
@@ -210,27 +216,11 @@ function engine(): void {
         }
 
         const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        const { main: _main, ...fromSources } = project;
         const variants: [string, () => void][] = [
-            ["type-checked at run time", () => local.setProjectFile(stringifyYaml({ ...project, runtime: { name: "nodejs", options: { packagemanager: "npm" } } }))],
-            ["transpile-only (shipped Pulumi.yaml)", () => local.setProjectFile(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"))],
-            ["precompiled JavaScript", () => {
-                const tsconfig = path.join(local.workspace, "tsconfig.dist.json");
-                fs.writeFileSync(tsconfig, JSON.stringify({
-                    extends: path.join(ROOT, "tsconfig.json"),
-                    compilerOptions: { noEmit: false, noCheck: true, rootDir: ROOT, outDir: path.join(local.workspace, "dist") },
-                    include: [path.join(ROOT, "index.ts"), path.join(ROOT, "config"), path.join(ROOT, "components")],
-                }));
-                const tsc = spawnSync("node", [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig], { encoding: "utf8" });
-                if (tsc.status !== 0) {
-                    throw new Error(`tsc emit failed: ${tsc.stdout}${tsc.stderr}`);
-                }
-                // The workspace's package.json names the compiled entry point; the working directory
-                // stays the workspace (charts/app is relative to it), which `main:` would change.
-                const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-                fs.rmSync(path.join(local.workspace, "package.json"));
-                fs.writeFileSync(path.join(local.workspace, "package.json"), JSON.stringify({ ...pkg, main: "dist/index.js" }));
-                local.setProjectFile(stringifyYaml({ ...project, runtime: { name: "nodejs", options: { typescript: false } } }));
-            }],
+            ["type-checked at run time", () => local.setProjectFile(stringifyYaml({ ...fromSources, runtime: { name: "nodejs", options: { packagemanager: "npm" } } }))],
+            ["transpile-only (ts-node, tsconfig.pulumi.json)", () => local.setProjectFile(stringifyYaml({ ...fromSources, runtime: TS_RUNTIME }))],
+            ["precompiled JavaScript (shipped Pulumi.yaml, main.js)", () => local.setProjectFile(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"))],
         ];
         const pulumi = local.pulumiBinary;
         for (const [name, setUp] of variants) {
@@ -279,8 +269,8 @@ function sourcePack(): string {
 
 /**
  * Review speed on the real engine (needs `npm run toolchain`): what every pull request, drift check
- * and promotion pays per stack. Floor: an empty TypeScript program with the shipped runtime
- * options, previewed on the same engine and file backend. Target: each stack's preview with the
+ * and promotion pays per stack. Floor: an empty TypeScript program run through ts-node (transpile
+ * only), previewed on the same engine and file backend. Target: each stack's preview with the
  * policy pack within 2.0× the floor; the pack's start-up alone under 1 s.
  */
 async function review(): Promise<void> {
@@ -293,24 +283,32 @@ async function review(): Promise<void> {
     const before = sourcePack();
     const local = LocalEnvironment.start();
     try {
-        // The floor: an empty TypeScript program, run the way Pulumi.yaml runs this one.
-        const floorDir = path.join(local.root, "floor");
-        fs.mkdirSync(floorDir);
-        const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
-        fs.writeFileSync(path.join(floorDir, "Pulumi.yaml"), stringifyYaml({ name: "floor", runtime: project.runtime }));
-        fs.writeFileSync(path.join(floorDir, "index.ts"), "export = async () => ({ ok: true });\n");
-        fs.writeFileSync(path.join(floorDir, "package.json"), JSON.stringify({ name: "floor", main: "index.ts" }));
-        const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
-        fs.writeFileSync(path.join(floorDir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...tsconfig.compilerOptions, incremental: false, types: ["node"] }, include: ["index.ts"] }));
-        fs.copyFileSync(path.join(ROOT, "tsconfig.pulumi.json"), path.join(floorDir, "tsconfig.pulumi.json"));
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(floorDir, "node_modules"));
+        // The floor: an empty TypeScript program, run by the language host through ts-node
+        // (transpile only). For comparison, the same empty program as JavaScript.
         const pulumi = local.pulumiBinary;
-        const inFloor = (argv: string[]) => measure(pulumi, argv, floorDir, local.env);
-        inFloor(["stack", "init", "floor", "--non-interactive"]);
-        inFloor(["up", "--yes", "--skip-preview", "-s", "floor", "--non-interactive"]);
-        const floor = repeat(RUNS, () => inFloor(["preview", "-s", "floor", "--non-interactive", "--expect-no-changes"]));
+        const emptyProgram = (name: string, typescript: boolean) => {
+            const dir = path.join(local.root, name);
+            fs.mkdirSync(dir);
+            const main = typescript ? "index.ts" : "index.js";
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringifyYaml({ name, runtime: typescript ? TS_RUNTIME : { name: "nodejs", options: { packagemanager: "npm", typescript: false } } }));
+            fs.writeFileSync(path.join(dir, main), typescript ? "export = async () => ({ ok: true });\n" : "module.exports = async () => ({ ok: true });\n");
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, main }));
+            if (typescript) {
+                const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
+                fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...tsconfig.compilerOptions, incremental: false, types: ["node"] }, include: ["index.ts"] }));
+                fs.copyFileSync(path.join(ROOT, "tsconfig.pulumi.json"), path.join(dir, "tsconfig.pulumi.json"));
+            }
+            fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+            const run = (argv: string[]) => measure(pulumi, argv, dir, local.env);
+            run(["stack", "init", name, "--non-interactive"]);
+            run(["up", "--yes", "--skip-preview", "-s", name, "--non-interactive"]);
+            return repeat(RUNS, () => run(["preview", "-s", name, "--non-interactive", "--expect-no-changes"]));
+        };
+        const floor = emptyProgram("floor", true);
         const floorText = fmt(floor.seconds);
         row("empty TypeScript program, `pulumi preview` (floor)", floorText, "-", "-", `${floor.maxRssMb.toFixed(0)} MB`);
+        const emptyJs = emptyProgram("floor-js", false);
+        row("… the same empty program as JavaScript", fmt(emptyJs.seconds), floorText, x(emptyJs.seconds, floor.seconds), `${emptyJs.maxRssMb.toFixed(0)} MB`);
 
         const jsStart: number[] = [];
         const tsStart: number[] = [];
@@ -340,6 +338,17 @@ async function review(): Promise<void> {
             if (stack === "dev") {
                 const old = preview(pack(before, stack));
                 row("… with the pack from its TypeScript sources (before)", fmt(old.seconds), floorText, x(old.seconds, floor.seconds), note(old));
+                // The program from its TypeScript sources through ts-node, as it ran before main.js.
+                const { main: _main, ...fromSources } = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+                local.setProjectFile(stringifyYaml({ ...fromSources, runtime: TS_RUNTIME }));
+                try {
+                    const tsBare = preview([]);
+                    const tsPack = preview(pack(path.join(local.workspace, "policy"), stack));
+                    row("… no pack / with the pack, the program from its TypeScript sources (ts-node; before)",
+                        `${fmt(tsBare.seconds)} / ${fmt(tsPack.seconds)}`, floorText, `${x(tsBare.seconds, floor.seconds)} / ${x(tsPack.seconds, floor.seconds)}`, note(tsBare));
+                } finally {
+                    local.setProjectFile(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+                }
             }
             row(`\`pulumi up -s ${stack}\`, no change`, fmt(up.seconds), floorText, x(up.seconds, floor.seconds), note(up));
         }

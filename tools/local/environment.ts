@@ -31,7 +31,7 @@ export const OPTIONAL = ["bin/vault"];
 
 /** Top-level repository entries the workspace links to (everything the program reads). */
 const WORKSPACE_LINKS = [
-    "Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.pulumi.json", "index.ts",
+    "Pulumi.yaml", "main.js", "package.json", "tsconfig.json", "tsconfig.pulumi.json", "index.ts",
     "components", "config", "charts", "node_modules", "policy",
     // the fixture charts and values files the end-to-end suite deploys
     "tests",

@@ -94,6 +94,8 @@ export interface EvaluateOptions {
     /** This stack's own outputs from a previous update (its history); none by default. */
     readonly previous?: Record<string, unknown>;
     readonly root?: string;
+    /** The module that exports the program, relative to `root`: its sources by default; main.js is the build Pulumi runs. */
+    readonly entry?: string;
 }
 
 let running = false;
@@ -153,7 +155,7 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     }
 
     // The program is the function index.ts exports; each call reads the config set above.
-    const program = require(path.join(root, "index.ts")) as () => Promise<Record<string, unknown>>;
+    const program = require(path.join(root, opts.entry ?? "index.ts")) as () => Promise<Record<string, unknown>>;
     let raw: Record<string, unknown> = {};
     // Like the language host, a rejection nobody handles (an error thrown inside an apply) ends
     // the run with that error instead of leaving it waiting on outputs that never resolve.
