@@ -143,3 +143,24 @@ describe("blue-green on the shipped prod stack", () => {
         await rejects(runStack("prod", cfg("helm", { wait: false }), cfg("verification", { smoke: { enabled: false } })), "delivery:rollout.strategy", "needs helm.wait: true");
     });
 });
+
+describe("blue-green on each cloud", () => {
+    const NO_SECRETS = cfg("secrets", null);
+    const CLOUDS: Record<string, Record<string, unknown>[]> = {
+        azure: [cfg("cluster", { provider: "azure", region: "westeurope", zones: ["1", "2", "3"], nodes: { size: "Standard_D4s_v5" }, resourceGroup: null }), NO_SECRETS],
+        gcp: [cfg("cluster", { provider: "gcp", region: "europe-west1", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"], project: "acme-prod-123", nodes: { size: "e2-standard-4" } }),
+            NO_SECRETS, cfg("budget", { monthlyUsd: 2500, recipients: ["platform@acme.example"], billingAccount: "012345-6789AB-CDEF01" })],
+    };
+    for (const [cloud, overrides] of Object.entries(CLOUDS)) {
+        it(`${cloud}: prod renders a colour, the switch waits for it, and the pack passes it`, async () => {
+            const ev = await runStack("prod", ...overrides);
+            const chart = one(ev, "kubernetes:helm.sh/v4:Chart", "storefront-blue-chart");
+            const router = one(ev, "kubernetes:core/v1:Service", "storefront-active");
+            assert.equal(router.inputs.spec.selector["delivery.example.com/colour"], "blue");
+            assert.ok(router.dependencies?.includes(chart.urn));
+            assert.equal(chart.provider, one(ev, "kubernetes:core/v1:Service", "storefront-preview").provider, "the colours and the Services are on the stack's cluster");
+            const result = await checkPolicies(ev.resources, { stack: "prod" });
+            assert.deepEqual(result.violations.filter((v) => v.policy === "service-traffic-after-ready"), []);
+        });
+    }
+});
