@@ -30,7 +30,7 @@ describe("blue-green: the state from one update to the next", () => {
 
     it("the same release changes nothing until keepPrevious ends; the first update after that scales the standby to zero", () => {
         const same = nextBlueGreen(second, rel("1.9.0"), AUTO, at(40), "prod");
-        assert.deepEqual(same, { ...second, reason: "1.9.0 keeps serving on green" });
+        assert.equal(same, second, "the previous state as it was: a no-change update changes no record");
         const later = nextBlueGreen(second, rel("1.9.0"), AUTO, at(71), "prod");
         assert.deepEqual([later.active, later.standby, renderedColours(later)], ["green", undefined, ["green"]]);
         assert.match(later.reason, /blue \(1\.8\.3\) scaled to zero after keepPrevious/);
@@ -134,6 +134,15 @@ describe("blue-green on the shipped prod stack", () => {
         const state = (back.outputs.promotion as { rollout: BlueGreenState }).rollout;
         assert.deepEqual([state.active, state.held, state.standby, state.colours.green?.version], ["blue", true, "green", "1.9.0"]);
         assert.match(JSON.parse(one(back, "kubernetes:core/v1:ConfigMap", "-record").inputs.data.rollout).reason, /switched back to blue/);
+    });
+
+    it("after a switch, the next update with nothing new writes the same record (read back from the backend with its keys sorted)", async () => {
+        const pin = cfg("pin", { version: "1.8.3", reason: "INC-2291: back to 1.8.3", emergency: true });
+        const back = (await runChain("prod", [pin], { [STAGING]: asUpstream(staging), [PROD]: asUpstream(second) })).target;
+        const again = (await runChain("prod", [pin], { [STAGING]: asUpstream(staging), [PROD]: asUpstream(back) })).target;
+        const data = (ev: typeof back) => one(ev, "kubernetes:core/v1:ConfigMap", "-record").inputs.data;
+        assert.equal(JSON.parse(data(back).rollout).active, "blue");
+        assert.deepEqual(data(again), data(back));
     });
 
     it("refuses bad rollout config with the key, before anything is created", async () => {

@@ -102,9 +102,16 @@ export function nextBlueGreen(previous: unknown, release: ReleaseRecord, rollout
     } else if (p.standby === idle) {
         reason += `; ${idle} (${colours[idle]?.version ?? "nothing"}) scaled to zero after keepPrevious`;
     }
+    const held = rollout.active !== undefined;
+    const unchanged = !switched && !idleChanged && standby === p.standby && standbyUntil === p.standbyUntil && held === p.held &&
+        sameRelease(colours[active], p.colours[active]);
+    // Nothing moved: the record stays as the last update wrote it, so a no-change update changes nothing.
+    if (unchanged) {
+        return p;
+    }
     return {
         strategy: "blueGreen", active, colours, ...(standby ? { standby, standbyUntil } : {}),
-        switchedAt: switched ? now : p.switchedAt, held: rollout.active !== undefined, reason,
+        switchedAt: switched ? now : p.switchedAt, held, reason,
     };
 }
 
