@@ -15,8 +15,6 @@ import type { ReleaseRecord, ResolvedRelease } from "../promotion";
 
 import { APP_LABEL, COLOUR_LABEL, ROUTE_LABEL } from "../../policy/lib/colours";
 
-export { APP_LABEL, COLOUR_LABEL, ROUTE_LABEL };
-
 export const other = (c: Colour): Colour => (c === "blue" ? "green" : "blue");
 
 export interface BlueGreenState {
@@ -180,8 +178,8 @@ export function routeService(i: { app: string; namespace: string; colour: Colour
     };
 }
 
-/** The app's Ingress (from delivery:app.ingress), routing to the active Service: one per host, whichever colour serves. */
-export function routeIngress(i: { app: string; namespace: string; host: string; className: string; tls: boolean; labels: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> }): Record<string, any> {
+/** The app's Ingress (from delivery:app.ingress), routing to the active Service: one per host, whichever colour serves. Annotated like every Ingress (release.ts ingressProps). */
+export function routeIngress(i: { app: string; namespace: string; host: string; className: string; tls: boolean; labels: Readonly<Record<string, string>> }): Record<string, any> {
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
@@ -189,7 +187,6 @@ export function routeIngress(i: { app: string; namespace: string; host: string; 
             name: activeServiceName(i.app),
             namespace: i.namespace,
             labels: { ...i.labels, [ROUTE_LABEL]: "active", [APP_LABEL]: i.app },
-            annotations: { "pulumi.com/skipAwait": "true", ...(i.annotations ?? {}) },
         },
         spec: {
             ingressClassName: i.className,

@@ -14,8 +14,8 @@ import { smokeDescription, smokeJob, smokeServiceAccount } from "./smoke";
 import {
     BlueGreenState, ROUTE_PORT, activeServiceName, candidateColour, colourObject, previewServiceName, renderedColours, routeIngress, routeService,
 } from "./bluegreen";
+import { INGRESS } from "../../policy/lib/types";
 
-const INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress";
 
 export interface AppReleaseArgs {
     readonly app: AppConfig;
@@ -185,7 +185,7 @@ export class AppRelease extends pulumi.ComponentResource {
             // With delivery:tls, every Ingress (of any chart) asks the stack's ClusterIssuer for its certificate.
             // A colour's objects carry the colour (see ./bluegreen).
             transforms: [(t) => {
-                const props = t.type === INGRESS_TYPE ? ingressProps(t.props, issuer) : t.props;
+                const props = t.type === INGRESS ? ingressProps(t.props, issuer) : t.props;
                 return {
                     props: colour ? colourObject(props, t.type.slice(t.type.lastIndexOf(":") + 1), colour, a.name, ROUTE_PORT) : props,
                     opts: pulumi.mergeOptions(t.opts, { customTimeouts: { create: `${args.helm.timeoutSeconds}s`, update: `${args.helm.timeoutSeconds}s` } }),
@@ -275,10 +275,9 @@ export class AppRelease extends pulumi.ComponentResource {
             });
             routes.push(router);
             if (a.ingress.enabled && args.chart.appValues) {
-                const ing = pulumi.output(args.namespace).apply((namespace) => routeIngress({
+                const ing = pulumi.output(args.namespace).apply((namespace) => ingressProps(routeIngress({
                     app: a.name, namespace, host: a.ingress.host!, className: a.ingress.className, tls: a.ingress.tls, labels: args.labels,
-                    ...(issuer !== undefined ? { annotations: { [CLUSTER_ISSUER_ANNOTATION]: issuer } } : {}),
-                }));
+                }), issuer));
                 routes.push(new networkingv1.Ingress(`${name}-ingress`, { metadata: ing.metadata, spec: ing.spec }, { parent: this, dependsOn: [router] }));
             }
         }

@@ -263,6 +263,12 @@ interface ChartCheck {
     check(chart: RegisteredResource, dir: string): void;
 }
 
+// The SDK's own modules the engine's side of a transform call needs (loaded once, with the SDK).
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+const gstruct = require("google-protobuf/google/protobuf/struct_pb");
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { serializeProperties(label: string, p: unknown): Promise<any>; deserializeProperties(s: unknown): any };
+type SdkSettings = { getCallbacks(): { _callbacks: Map<string, (bytes: Uint8Array) => Promise<any>> } | undefined };
+
 /**
  * Runs the program's transforms registered on `parent` over one object it renders, as the engine
  * does for a remote component's children: through the SDK's callback server, with the same request.
@@ -271,11 +277,7 @@ async function applyTransforms(parent: RegisteredResource, type: string, name: s
     if (!parent.transforms?.length) {
         return props;
     }
-    const settings = require("@pulumi/pulumi/runtime/settings") as { getCallbacks(): { _callbacks: Map<string, (bytes: Uint8Array) => Promise<any>> } | undefined };
-    const resproto = require("@pulumi/pulumi/proto/resource_pb");
-    const gstruct = require("google-protobuf/google/protobuf/struct_pb");
-    const rpc = require("@pulumi/pulumi/runtime/rpc") as { serializeProperties(label: string, p: unknown): Promise<any>; deserializeProperties(s: unknown): any };
-    const callbacks = settings.getCallbacks();
+    const callbacks = (require("@pulumi/pulumi/runtime/settings") as SdkSettings).getCallbacks();
     let current = props;
     for (const token of parent.transforms) {
         const cb = callbacks?._callbacks.get(token);
