@@ -5,4 +5,7 @@
  * index.ts and the modules it imports; the tools and tests load those sources directly.
  */
 "use strict";
+// Before anything loads @pulumi/pulumi: its function-serialisation modules load on first use, not
+// at start-up (policy/sdk-startup.js).
+require("./policy/sdk-startup").deferFunctionSerialization(__dirname);
 module.exports = require(require("path").join(require("./tools/build-program").ensureBuilt().dir, "index.js"));

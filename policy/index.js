@@ -5,4 +5,7 @@
  * index.ts (`new PolicyPack(...)`) and the modules it imports.
  */
 "use strict";
+// Before @pulumi/policy loads @pulumi/pulumi: its function-serialisation modules load on first
+// use, not at start-up (sdk-startup.js).
+require("./sdk-startup").deferFunctionSerialization(__dirname);
 require(require("path").join(require("./build").ensureBuilt().dir, "index.js"));

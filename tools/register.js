@@ -12,6 +12,8 @@ const path = require("path");
 const ts = require("typescript");
 
 const ROOT = path.resolve(__dirname, "..");
+// As main.js does: the SDK's function-serialisation modules (npm's arborist and more) load on first use.
+require("../policy/sdk-startup").deferFunctionSerialization(ROOT);
 const CACHE = process.env.DELIVERY_TS_CACHE || path.join(ROOT, "node_modules", ".cache", "delivery-ts");
 
 function compilerOptions() {
