@@ -22,6 +22,15 @@ describe("blue-green: the state from one update to the next", () => {
         assert.deepEqual([first.active, first.colours.blue?.version, first.colours.green, first.standby, renderedColours(first)], ["blue", "1.8.3", undefined, undefined, ["blue"]]);
     });
 
+    it("the same release again after the first changes nothing (green never ran one)", () => {
+        assert.equal(nextBlueGreen(first, rel("1.8.3"), AUTO, at(5), "prod"), first, "a no-change update after the first release changes no record");
+        // As the backend hands the record back: JSON, absent fields dropped.
+        const stored = JSON.parse(JSON.stringify(first));
+        assert.equal(nextBlueGreen(stored, rel("1.8.3"), AUTO, at(90), "prod"), stored);
+        const held = nextBlueGreen(undefined, rel("1.8.3"), { ...AUTO, active: "blue" }, T0, "prod");
+        assert.equal(nextBlueGreen(held, rel("1.8.3"), { ...AUTO, active: "blue" }, at(5), "prod"), held);
+    });
+
     it("a new release goes to the idle colour and takes traffic; the previous colour stays up for keepPrevious", () => {
         assert.deepEqual([second.active, second.colours.green?.version, second.colours.blue?.version, second.standby, second.standbyUntil, second.switchedAt],
             ["green", "1.9.0", "1.8.3", "blue", at(70).toISOString(), at(10).toISOString()]);

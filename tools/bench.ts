@@ -24,6 +24,8 @@ const TS7_VERSION = "7.0.2";
  * review floor (an empty TypeScript program) runs.
  */
 const TS_RUNTIME = { name: "nodejs", options: { packagemanager: "npm", tsconfig: "tsconfig.pulumi.json" } };
+/** policy/sdk-startup.js turned off (the SDK's start-up as it ships), for before/after figures. */
+const EAGER = { DELIVERY_SDK_EAGER: "1" };
 /** The transpile-and-cache loader the tools and tests use (tools/register.js). */
 const REGISTER = path.join(ROOT, "tools", "register.js");
 
@@ -242,11 +244,11 @@ function engine(): void {
  * (`node run-policy-pack <engine> <pack dir>`, in the pack's directory) to its first answer (the
  * port it serves on, printed once the gRPC server listens).
  */
-function packStartup(dir: string): Promise<number> {
+function packStartup(dir: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
     return new Promise((resolve, reject) => {
         const started = process.hrtime.bigint();
         const runner = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-        const p = spawn(process.execPath, [runner, "127.0.0.1:1", dir], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        const p = spawn(process.execPath, [runner, "127.0.0.1:1", dir], { cwd: dir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
         let err = "";
         p.stderr.on("data", (d) => (err += String(d)));
         p.stdout.once("data", (d) => {
@@ -311,12 +313,15 @@ async function review(): Promise<void> {
         row("… the same empty program as JavaScript", fmt(emptyJs.seconds), floorText, x(emptyJs.seconds, floor.seconds), `${emptyJs.maxRssMb.toFixed(0)} MB`);
 
         const jsStart: number[] = [];
+        const eagerStart: number[] = [];
         const tsStart: number[] = [];
         for (let i = 0; i < RUNS; i++) {
             jsStart.push(await packStartup(path.join(ROOT, "policy")));
+            eagerStart.push(await packStartup(path.join(ROOT, "policy"), EAGER));
             tsStart.push(await packStartup(before));
         }
         row("policy pack start-up alone (launch → first answer), JavaScript build (shipped)", fmt(median(jsStart)), "1 s", x(median(jsStart), 1), "target < 1 s");
+        row("… the same build with the SDK loaded as it ships (DELIVERY_SDK_EAGER=1; before)", fmt(median(eagerStart)), "1 s", x(median(eagerStart), 1));
         row("… the same pack from its TypeScript sources (ts-node type-check; before)", fmt(median(tsStart)), "1 s", x(median(tsStart), 1));
 
         await local.prepareStores(["dev", "staging", "prod"]);
@@ -327,7 +332,7 @@ async function review(): Promise<void> {
         }
         const pack = (dir: string, stack: string) => ["--policy-pack", dir, "--policy-pack-config", path.join(ROOT, "policy", "config", `${stack}.json`)];
         for (const stack of ["dev", "staging", "prod"]) {
-            const preview = (extra: string[]) => repeat(RUNS, () => measure(pulumi, ["preview", "-s", stack, "--non-interactive", "--expect-no-changes", ...extra], local.workspace, local.env));
+            const preview = (extra: string[], env: NodeJS.ProcessEnv = {}) => repeat(RUNS, () => measure(pulumi, ["preview", "-s", stack, "--non-interactive", "--expect-no-changes", ...extra], local.workspace, { ...local.env, ...env }));
             const bare = preview([]);
             const withPack = preview(pack(path.join(local.workspace, "policy"), stack));
             const up = repeat(RUNS, () => measure(pulumi, ["up", "--yes", "--skip-preview", "-s", stack, "--non-interactive"], local.workspace, local.env));
@@ -336,6 +341,12 @@ async function review(): Promise<void> {
             row(`\`pulumi preview -s ${stack}\`, no pack`, fmt(bare.seconds), floorText, x(bare.seconds, floor.seconds), note(bare));
             row(`\`pulumi preview -s ${stack}\` with the policy pack`, fmt(withPack.seconds), floorText, x(withPack.seconds, floor.seconds), note(withPack, "; target ≤ 2.00×"));
             if (stack === "dev") {
+                // policy/sdk-startup.js turned off: @pulumi/pulumi loads its function-serialisation
+                // modules (TypeScript, arborist) at start-up, in the program and in the pack.
+                const eagerBare = preview([], EAGER);
+                const eagerPack = preview(pack(path.join(local.workspace, "policy"), stack), EAGER);
+                row("… no pack / with the pack, the SDK loaded as it ships (DELIVERY_SDK_EAGER=1; before)",
+                    `${fmt(eagerBare.seconds)} / ${fmt(eagerPack.seconds)}`, floorText, `${x(eagerBare.seconds, floor.seconds)} / ${x(eagerPack.seconds, floor.seconds)}`, note(eagerPack));
                 const old = preview(pack(before, stack));
                 row("… with the pack from its TypeScript sources (before)", fmt(old.seconds), floorText, x(old.seconds, floor.seconds), note(old));
                 // The program from its TypeScript sources through ts-node, as it ran before main.js.

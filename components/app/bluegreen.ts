@@ -88,7 +88,9 @@ export function nextBlueGreen(previous: unknown, release: ReleaseRecord, rollout
     }
     const switched = active !== p.active;
     const idle = other(active);
-    const idleChanged = !sameRelease(colours[idle], p.colours[idle]);
+    // The idle colour changed if it runs another release now, or ran none before and does now (a
+    // colour that never ran one is unchanged: after the first release, green stays empty).
+    const idleChanged = colours[idle] === undefined ? p.colours[idle] !== undefined : !sameRelease(colours[idle], p.colours[idle]);
     let standby: Colour | undefined;
     let standbyUntil: string | undefined;
     if ((switched || idleChanged) && colours[idle] !== undefined) {
