@@ -8,4 +8,6 @@
 // Before @pulumi/policy loads @pulumi/pulumi: its function-serialisation modules load on first
 // use, not at start-up (sdk-startup.js).
 require("./sdk-startup").deferFunctionSerialization(__dirname);
+// Each resource's inputs are deserialized once for all policies, not once per policy (shared-inputs.js).
+require("./shared-inputs").shareDeserializedInputs(__dirname);
 require(require("path").join(require("./build").ensureBuilt().dir, "index.js"));

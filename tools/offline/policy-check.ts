@@ -20,6 +20,14 @@ import { ROOT } from "./stackfile";
 
 export * from "./policy-config";
 
+// The pack's process hands every policy the same read-only inputs of a resource
+// (policy/shared-inputs.js); so do the offline check and the policy specs, so a policy that
+// changes its inputs fails here too.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { readOnly } = require("../../policy/shared-inputs") as { readOnly: <T>(value: T, at: string[], views: WeakMap<object, object>) => T };
+const VIEWS = new WeakMap<object, object>();
+const shared = <T>(inputs: T): T => readOnly(inputs, [], VIEWS);
+
 // Arguments -----------------------------------------------------------------------------------
 
 /** What a policy needs to know about one resource: what the offline evaluation records. */
@@ -79,7 +87,7 @@ const EMPTY_TAGS: ReadonlyMap<string, string> = new Map();
 
 /** `ResourceValidationArgs` exactly as the analyzer builds them for one resource. */
 export function resourceValidationArgs(r: CheckResource, config: Readonly<Record<string, unknown>> = {}, all: readonly CheckResource[] = []): ResourceValidationArgs {
-    const props = unknownCheckingProxy(r.inputs);
+    const props = unknownCheckingProxy(shared(r.inputs));
     const args: ResourceValidationArgs = {
         type: r.type,
         props,
@@ -95,7 +103,7 @@ export function resourceValidationArgs(r: CheckResource, config: Readonly<Record
     const providerUrn = r.provider ? r.provider.split("::").slice(0, -1).join("::") : "";
     const provider = providerUrn ? all.find((x) => x.urn === providerUrn) : undefined;
     if (provider) {
-        args.provider = { type: provider.type, props: unknownCheckingProxy(provider.inputs), urn: provider.urn, name: provider.name };
+        args.provider = { type: provider.type, props: unknownCheckingProxy(shared(provider.inputs)), urn: provider.urn, name: provider.name };
     }
     return args;
 }
@@ -103,7 +111,7 @@ export function resourceValidationArgs(r: CheckResource, config: Readonly<Record
 /** The `resources` of `StackValidationArgs`, parents linked as the analyzer links them. */
 export function policyResources(resources: readonly CheckResource[]): PolicyResource[] {
     const out = resources.map((r): PolicyResource => {
-        const props = unknownCheckingProxy(r.inputs);
+        const props = unknownCheckingProxy(shared(r.inputs));
         return {
             type: r.type,
             props,
