@@ -26,6 +26,8 @@ const TS7_VERSION = "7.0.2";
 const TS_RUNTIME = { name: "nodejs", options: { packagemanager: "npm", tsconfig: "tsconfig.pulumi.json" } };
 /** policy/sdk-startup.js turned off (the SDK's start-up as it ships), for before/after figures. */
 const EAGER = { DELIVERY_SDK_EAGER: "1" };
+/** policy/shared-inputs.js turned off (each policy deserializes every resource again), for before/after figures. */
+const PER_POLICY_INPUTS = { DELIVERY_POLICY_SHARED_INPUTS: "0" };
 /** The transpile-and-cache loader the tools and tests use (tools/register.js). */
 const REGISTER = path.join(ROOT, "tools", "register.js");
 
@@ -347,6 +349,8 @@ async function review(): Promise<void> {
                 const eagerPack = preview(pack(path.join(local.workspace, "policy"), stack), EAGER);
                 row("… no pack / with the pack, the SDK loaded as it ships (DELIVERY_SDK_EAGER=1; before)",
                     `${fmt(eagerBare.seconds)} / ${fmt(eagerPack.seconds)}`, floorText, `${x(eagerBare.seconds, floor.seconds)} / ${x(eagerPack.seconds, floor.seconds)}`, note(eagerPack));
+                const perPolicy = preview(pack(path.join(local.workspace, "policy"), stack), PER_POLICY_INPUTS);
+                row("… with the pack, inputs deserialized once per policy (DELIVERY_POLICY_SHARED_INPUTS=0; before)", fmt(perPolicy.seconds), floorText, x(perPolicy.seconds, floor.seconds), note(perPolicy));
                 const old = preview(pack(before, stack));
                 row("… with the pack from its TypeScript sources (before)", fmt(old.seconds), floorText, x(old.seconds, floor.seconds), note(old));
                 // The program from its TypeScript sources through ts-node, as it ran before main.js.
