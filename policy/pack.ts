@@ -30,6 +30,7 @@ import { namespaceResourceQuota } from "./policies/namespace-resource-quota";
 import { nodepoolAutoUpgrade } from "./policies/nodepool-auto-upgrade";
 import { nodepoolMinimumSize } from "./policies/nodepool-minimum-size";
 import { secretstoreWorkloadIdentity } from "./policies/secretstore-workload-identity";
+import { workloadCloudIdentity } from "./policies/workload-cloud-identity";
 import { servicePublicExposure } from "./policies/service-public-exposure";
 import { stackPolicyConfigEnvironment } from "./policies/stack-policy-config-environment";
 import { stackEmergencyPin } from "./policies/stack-emergency-pin";
@@ -43,6 +44,7 @@ import { workloadHealthProbes } from "./policies/workload-health-probes";
 import { workloadHostNamespaces } from "./policies/workload-host-namespaces";
 import { workloadImagePinned } from "./policies/workload-image-pinned";
 import { workloadImageRegistry } from "./policies/workload-image-registry";
+import { workloadImagePromoted } from "./policies/workload-image-promoted";
 import { workloadPlaintextSecrets } from "./policies/workload-plaintext-secrets";
 import { workloadPrivilegeEscalation } from "./policies/workload-privilege-escalation";
 import { workloadPrivileged } from "./policies/workload-privileged";
@@ -105,6 +107,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadResourceLimits,
     workloadImagePinned,
     workloadImageRegistry,
+    workloadImagePromoted,
     helmReleaseChartPinned,
     helmReleaseChartSource,
     workloadPrivileged,
@@ -131,6 +134,7 @@ export const policies: readonly DeliveryPolicy[] = [
     namespacePodSecurity,
     clustersecretstoreNamespaceConditions,
     secretstoreWorkloadIdentity,
+    workloadCloudIdentity,
     externalsecretScopedFind,
     clusterrolebindingClusterAdmin,
     roleLeastPrivilege,

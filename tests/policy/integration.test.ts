@@ -92,6 +92,10 @@ const VARIANTS: readonly Variant[] = [
         refusedOnDev: "delivery:pin: is not used on development stacks",
     },
     { file: "chart-one-replica.yaml", prod: ["helm-release-chart-source", "workload-observability-production", "workload-replicas-minimum"], refusedOnDev: "delivery:pin: is not used on development stacks" },
+    { file: "values-zero-limits.yaml", prod: ["workload-resource-limits"], dev: ["workload-resource-limits"] },
+    { file: "values-image-beside-promotion.yaml", prod: ["workload-image-promoted"], dev: [] },
+    { file: "values-image-other-repository.yaml", prod: ["workload-image-promoted"], dev: [] },
+    { file: "values-service-account-role.yaml", prod: ["workload-cloud-identity"], dev: [] },
 ];
 
 const policiesOf = (r: PolicyCheckResult, level: "mandatory" | "advisory") =>
