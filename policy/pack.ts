@@ -45,6 +45,7 @@ import { workloadHostNamespaces } from "./policies/workload-host-namespaces";
 import { workloadImagePinned } from "./policies/workload-image-pinned";
 import { workloadImageRegistry } from "./policies/workload-image-registry";
 import { workloadImagePromoted } from "./policies/workload-image-promoted";
+import { workloadEnvironmentProduction } from "./policies/workload-environment-production";
 import { workloadPlaintextSecrets } from "./policies/workload-plaintext-secrets";
 import { workloadPrivilegeEscalation } from "./policies/workload-privilege-escalation";
 import { workloadPrivileged } from "./policies/workload-privileged";
@@ -108,6 +109,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadImagePinned,
     workloadImageRegistry,
     workloadImagePromoted,
+    workloadEnvironmentProduction,
     helmReleaseChartPinned,
     helmReleaseChartSource,
     workloadPrivileged,

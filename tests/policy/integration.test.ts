@@ -96,6 +96,8 @@ const VARIANTS: readonly Variant[] = [
     { file: "values-image-beside-promotion.yaml", prod: ["workload-image-promoted"], dev: [] },
     { file: "values-image-other-repository.yaml", prod: ["workload-image-promoted"], dev: [] },
     { file: "values-service-account-role.yaml", prod: ["workload-cloud-identity"], dev: [] },
+    { file: "values-environment-development.yaml", prod: ["workload-environment-production"], dev: [] },
+    { file: "values-node-env-development.yaml", prod: ["workload-environment-production"], dev: [] },
 ];
 
 const policiesOf = (r: PolicyCheckResult, level: "mandatory" | "advisory") =>
