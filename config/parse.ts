@@ -626,6 +626,7 @@ function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfi
             r.issue("namespace.name", `is ${show(ns.name)}, the ${other[0]} namespace's name, on a ${env} stack`, `${app.name}-${short}`);
         }
     }
+    checkIngressNamespace(r, ns, env);
     if (cluster.provider === "stack" && cluster.stack !== undefined && cluster.stack.split("/").pop() === stackName.split("/").pop()) {
         r.issue("cluster.stack", `is ${cluster.stack}, this stack itself: a stack cannot borrow its own cluster`, "aws (a cluster of its own)");
     } else if (cluster.provider === "stack" && cluster.stack !== undefined) {
@@ -647,6 +648,23 @@ function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfi
     }
     if (cluster.provider === "stack" && cluster.stack === undefined) {
         r.issue("cluster.stack", "is required when cluster.provider is stack", "organization/delivery/dev");
+    }
+}
+
+/** Namespaces whose controllers may reach the app: an ingress controller's, never the cluster's own or another environment's. */
+const INGRESS_CONTROLLER_NAMESPACES = ["ingress-nginx", "istio-system"];
+
+function checkIngressNamespace(r: ConfigReader, ns: NamespaceConfig, env: Environment): void {
+    const from = ns.ingressNamespace;
+    const example = DEFAULT_INGRESS_NAMESPACE;
+    if ((RESERVED_NAMESPACES.includes(from) && !INGRESS_CONTROLLER_NAMESPACES.includes(from)) || from.startsWith("kube-")) {
+        r.issue("namespace.ingressNamespace", `is ${show(from)}, a namespace of the cluster or its platform: every pod there could reach the app past its default-deny NetworkPolicy`, example);
+        return;
+    }
+    const words = from.toLowerCase().split(/[^a-z0-9]+/);
+    const other = (Object.entries(SHORT_NAMES) as [Environment, string][]).find(([e, s]) => e !== env && (words.includes(s) || words.includes(e)));
+    if (other) {
+        r.issue("namespace.ingressNamespace", `is ${show(from)}, a ${other[0]} namespace: its pods could reach this ${env} app past its default-deny NetworkPolicy`, example);
     }
 }
 
