@@ -21,6 +21,7 @@ import { clustersecretstoreNamespaceConditions } from "./policies/clustersecrets
 import { externalsecretScopedFind } from "./policies/externalsecret-scoped-find";
 import { helmReleaseChartPinned } from "./policies/helm-release-chart-pinned";
 import { ingressTls } from "./policies/ingress-tls";
+import { ingressControllerSnippets } from "./policies/ingress-controller-snippets";
 import { serviceTrafficAfterReady } from "./policies/service-traffic-after-ready";
 import { ingressIssuerZone } from "./policies/ingress-issuer-zone";
 import { namespaceDefaultDeny } from "./policies/namespace-default-deny";
@@ -127,6 +128,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadZoneSpread,
     servicePublicExposure,
     ingressTls,
+    ingressControllerSnippets,
     ingressIssuerZone,
     workloadPlaintextSecrets,
     // Namespaces, isolation and secret stores

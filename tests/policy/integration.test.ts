@@ -99,6 +99,8 @@ const VARIANTS: readonly Variant[] = [
     { file: "values-environment-development.yaml", prod: ["workload-environment-production"], dev: [] },
     { file: "values-node-env-development.yaml", prod: ["workload-environment-production"], dev: [] },
     { file: "values-wildcard-host.yaml", prod: ["ingress-issuer-zone"], dev: [] },
+    { file: "values-ingress-snippet.yaml", prod: ["ingress-controller-snippets"], dev: ["ingress-controller-snippets"] },
+    { file: "values-ingress-no-https-redirect.yaml", prod: ["ingress-tls"], dev: [] },
     { file: "ingress-from-kube-system.yaml", prod: [], refusedOnProd: 'delivery:namespace.ingressNamespace: is "kube-system", a namespace of the cluster or its platform', refusedOnDev: "a namespace of the cluster or its platform" },
     { file: "ingress-from-dev-namespace.yaml", prod: [], refusedOnProd: 'delivery:namespace.ingressNamespace: is "storefront-dev", a development namespace', dev: [] },
 ];
