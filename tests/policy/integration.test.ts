@@ -101,6 +101,7 @@ const VARIANTS: readonly Variant[] = [
     { file: "values-wildcard-host.yaml", prod: ["ingress-issuer-zone"], dev: [] },
     { file: "values-ingress-snippet.yaml", prod: ["ingress-controller-snippets"], dev: ["ingress-controller-snippets"] },
     { file: "values-ingress-no-https-redirect.yaml", prod: ["ingress-tls"], dev: [] },
+    { file: "store-role-other-env.yaml", prod: [], refusedOnProd: 'delivery:secrets.stores[0].roleArn: is "arn:aws:iam::123456789012:role/eso-storefront-staging", a role of the staging environment', refusedOnDev: "a role of the staging environment" },
     { file: "values-liveness-never.yaml", prod: ["workload-health-probes"], dev: ["workload-health-probes"] },
     { file: "ingress-from-kube-system.yaml", prod: [], refusedOnProd: 'delivery:namespace.ingressNamespace: is "kube-system", a namespace of the cluster or its platform', refusedOnDev: "a namespace of the cluster or its platform" },
     { file: "ingress-from-dev-namespace.yaml", prod: [], refusedOnProd: 'delivery:namespace.ingressNamespace: is "storefront-dev", a development namespace', dev: [] },
