@@ -39,7 +39,8 @@ function colourImages(rollout: string, repository: string): Map<string, ImageRef
  * What runs is what was promoted, judged on the rendered workloads: in the namespace holding the
  * release record, every container of the release's image repository runs the recorded tag or
  * digest (a blue-green colour its own colour's release), and the app's long-running workloads run
- * that repository at all — so no chart value, values file or image path can put an image into
+ * the promoted release at all (its repository, or its tag or digest for a chart that composes its
+ * own repositories) — so no chart value, values file or image path can put an image into
  * production that the promotion chain never carried.
  */
 export const workloadImagePromoted = stackPolicy({
@@ -79,6 +80,8 @@ export const workloadImagePromoted = stackPolicy({
                             report(`${describeWorkload(w.type, w.name)} ${c.label} runs ${refOf(image)}, but the release record of ${namespace} promoted ${refOf(expected)}`, w);
                         }
                     } else if (longRunning) {
+                        // A chart that composes its own repositories (an umbrella's subcharts) still carries the promoted tag or digest.
+                        group.found = group.found || runs({ ...image, repository: expected.repository }, expected);
                         group.images.push(refOf(image));
                     }
                 }

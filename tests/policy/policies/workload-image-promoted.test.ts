@@ -43,6 +43,12 @@ describe("workload-image-promoted", () => {
             `no workload of the app in ${NS} runs the promoted image ghcr.io/acme/storefront:1.8.3 (they run ghcr.io/acme/checkout:hotfix). ${REMEDY}`);
     });
 
+    it("accepts a chart that composes its own repositories around the promoted tag (an umbrella's subcharts)", async () => {
+        passes(await checkStack(policy, [record(), workload("ghcr.io/acme/shop-api:1.8.3", { name: "shop-api" }), workload("ghcr.io/acme/shop-web:1.8.3", { name: "shop-web" })]));
+        fails(await checkStack(policy, [record(), workload("ghcr.io/acme/shop-api:2.0.0", { name: "shop-api" })]),
+            `no workload of the app in ${NS} runs the promoted image ghcr.io/acme/storefront:1.8.3 (they run ghcr.io/acme/shop-api:2.0.0). ${REMEDY}`);
+    });
+
     it("holds each blue-green colour to its own colour's release", async () => {
         const colours = rollout({ blue: { imageTag: "1.8.3" }, green: { imageTag: "1.9.0" } });
         passes(await checkStack(policy, [record("ghcr.io/acme/storefront:1.8.3", colours),
