@@ -35,6 +35,7 @@ import { workloadCloudIdentity } from "./policies/workload-cloud-identity";
 import { servicePublicExposure } from "./policies/service-public-exposure";
 import { stackPolicyConfigEnvironment } from "./policies/stack-policy-config-environment";
 import { stackEmergencyPin } from "./policies/stack-emergency-pin";
+import { stackRolloutAwaited } from "./policies/stack-rollout-awaited";
 import { stackGateOverride } from "./policies/stack-gate-override";
 import { stackBudget } from "./policies/stack-budget";
 import { workloadObservabilityProduction } from "./policies/workload-observability-production";
@@ -146,6 +147,7 @@ export const policies: readonly DeliveryPolicy[] = [
     stackreferencePromotionSource,
     stackPromotionFromStaging,
     stackEmergencyPin,
+    stackRolloutAwaited,
     stackGateOverride,
     stackBudget,
     workloadObservabilityProduction,
