@@ -488,8 +488,21 @@ function readOverride(r: ConfigReader, value: unknown): GateOverride | undefined
     if (o.gates !== undefined && gates.length === 0) {
         r.issue("override.gates", "is empty: name the gates to override (soak, freeze), or remove override", exampleText(G.gates.examples[0]));
     }
+    const issuesBefore = r.issues.length;
     const reason = r.string("override.reason", o.reason, G.reason);
+    if (r.issues.length === issuesBefore) {
+        checkReason(r, "override.reason", reason, G.reason.examples?.[0]);
+    }
     return { gates: gates.filter((g): g is OverridableGate => known.includes(g)), reason };
+}
+
+/** A recorded reason says something: at least 10 characters besides spaces (padding is not a reason). */
+const MIN_REASON_CHARACTERS = 10;
+
+function checkReason(r: ConfigReader, key: string, reason: string | undefined, example: unknown): void {
+    if (typeof reason === "string" && reason.replace(/\s+/g, "").length < MIN_REASON_CHARACTERS) {
+        r.issue(key, `has fewer than ${MIN_REASON_CHARACTERS} characters besides spaces: name the incident or ticket and why`, typeof example === "string" ? `"${example}"` : "\"INC-2300: why\"");
+    }
 }
 
 /** Retention of control-plane logs when the stack does not set it, per environment. */
@@ -593,7 +606,11 @@ function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig |
         r.issue("pin", "is not used on development stacks: set delivery:release.version to the version to run", "remove pin; set release.version");
     }
     const rel = readReleaseFields(r, "pin", o, PinSchema);
+    const reasonIssues = r.issues.length;
     const reason = r.string("pin.reason", o.reason, PinSchema.properties.reason);
+    if (r.issues.length === reasonIssues) {
+        checkReason(r, "pin.reason", reason, PinSchema.properties.reason.examples?.[0]);
+    }
     const emergency = r.boolean("pin.emergency", o.emergency, PinSchema.properties.emergency);
     return { ...rel, reason, emergency };
 }
