@@ -10,7 +10,7 @@ import {
 } from "./model";
 import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader";
 import { TSchema } from "@sinclair/typebox";
-import { readSecrets } from "./secrets";
+import { SecretsConfig, readSecrets } from "./secrets";
 import { readChart, readInlineValues, readValuesFiles } from "./chart";
 import { checkDns, readDns, readTls } from "./dns";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
@@ -85,6 +85,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const dns = readDns(r, v.dns, environment, cluster.provider);
     const tls = readTls(r, v.tls, environment, dns, app.ingress);
     checkDns(r, dns, tls, app.ingress.host, app.ingress.enabled, namespace.name);
+    checkSecretControllers(r, secrets, namespace.name);
     checkConsistency(r, app, cluster, namespace, environment, short, raw.stack);
     checkValues(r, { chart, app, environment, observability, ...values }, release, root);
     const needsIbmKey = secrets.stores.some((s) => s.provider === "ibm" && s.auth === "apiKey" && s.apiKeySecret === undefined);
@@ -665,6 +666,23 @@ function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfi
     }
     if (cluster.provider === "stack" && cluster.stack === undefined) {
         r.issue("cluster.stack", "is required when cluster.provider is stack", "organization/delivery/dev");
+    }
+}
+
+/**
+ * The External Secrets Operator (which may read and write every Secret of the cluster) and the
+ * Sealed Secrets controller (whose key decrypts every sealed secret) run apart from the app: in its
+ * namespace, anything that may run a pod there could mount their credentials.
+ */
+function checkSecretControllers(r: ConfigReader, secrets: SecretsConfig, appNamespace: string): void {
+    const controllers: [string, boolean, string, string][] = [
+        ["secrets.operator.namespace", secrets.operator.install, secrets.operator.namespace, "external-secrets"],
+        ["secrets.sealedSecrets.namespace", secrets.sealedSecrets.enabled, secrets.sealedSecrets.namespace, "kube-system"],
+    ];
+    for (const [key, installed, ns, example] of controllers) {
+        if (installed && ns === appNamespace) {
+            r.issue(key, `is ${ns}, the app's namespace: the controller's credentials to every Secret would sit beside the app; it gets a namespace of its own`, example);
+        }
     }
 }
 

@@ -96,6 +96,7 @@ const VARIANTS: readonly Variant[] = [
     { file: "values-image-beside-promotion.yaml", prod: [], refusedOnProd: 'delivery:chart.imageValues.tag: is "env.IMAGE_TAG", but the bundled chart builds its image from image.tag', refusedOnDev: "the bundled chart builds its image from image.tag" },
     { file: "values-image-other-repository.yaml", prod: [], refusedOnProd: 'delivery:chart.imageValues.repository: is "env.IMAGE_REPOSITORY", but the bundled chart builds its image from image.repository', refusedOnDev: "the bundled chart builds its image from image.repository" },
     { file: "values-secret-annotation.yaml", prod: ["workload-plaintext-secrets"], dev: ["workload-plaintext-secrets"] },
+    { file: "secret-controllers-in-app-namespace.yaml", prod: [], refusedOnProd: "delivery:secrets.operator.namespace: is storefront-prod, the app's namespace", dev: ["namespace-default-deny", "namespace-resource-quota"] },
     { file: "override-padded-reason.yaml", prod: [], refusedOnProd: "delivery:override.reason: has fewer than 10 characters besides spaces", refusedOnDev: "delivery:override.reason: has fewer than 10 characters besides spaces" },
     { file: "helm-wait-off.yaml", prod: ["stack-rollout-awaited"], dev: [] },
     { file: "app-image-not-promoted.yaml", prod: [], refusedOnProd: "which runs its releases from ghcr.io/acme/storefront, but this stack's delivery:app.image is ghcr.io/acme/storefront-canary", dev: [] },
