@@ -74,6 +74,9 @@ describe("render: what helm.v4.Chart's provider registers from a chart's manifes
             "Deployment storefront-blue-chart:storefront-prod/storefront-blue-yaml11 container app is privileged (securityContext.privileged: true)",
             "Deployment storefront-blue-chart:storefront-prod/storefront-blue-yaml11 shares the node's namespace (hostNetwork: true)",
             "Deployment storefront-blue-chart:storefront-prod/storefront-blue-listed container app is privileged (securityContext.privileged: true)",
+            // Cluster-scoped by the chart's own definition: named without a namespace, as the provider names it.
+            "Widget storefront-blue-chart:storefront-blue-widget is cluster-scoped",
+            "CustomResourceDefinition storefront-blue-chart:widgets.acme.example is cluster-scoped",
         ]) {
             assert.ok(r.stdout.includes(s), `expected "${s}" in the report`);
         }
