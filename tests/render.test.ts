@@ -9,7 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../tools/plan";
 import { ROOT } from "../tools/offline/stackfile";
-import { RenderedObject, renderChart } from "../tools/offline/render";
+import { RenderError, RenderedObject, renderChart } from "../tools/offline/render";
+import { RegisteredResource, chartRenderProblem } from "../tools/offline/evaluate";
 
 const CHART = "./tests/fixtures/charts/odd-manifests";
 
@@ -83,6 +84,12 @@ describe("render: what helm.v4.Chart's provider registers from a chart's manifes
         assert.match(r.stderr, /workload-privileged, /);
     });
 
+    it("reads the chart's Chart.yaml and values.yaml as Helm does: a duplicate key and `scalars: on` against a boolean schema are accepted", async () => {
+        const r = await plan(chartConfig({}));
+        assert.equal(r.code, 1, r.stderr);
+        assert.ok(r.stdout.includes("storefront-blue-chart:storefront-prod/storefront-blue-scalars"), "the ConfigMap `scalars: on` switches on is rendered");
+    });
+
     for (const [value, says] of [
         ["duplicate", "delivery:chart: chart ./tests/fixtures/charts/odd-manifests renders ConfigMap storefront-prod/storefront-blue-scalars twice"],
         ["unnamed", "delivery:chart: chart ./tests/fixtures/charts/odd-manifests renders ConfigMap without metadata.name in odd-manifests/templates/refused.yaml"],
@@ -106,5 +113,15 @@ describe("render: what helm.v4.Chart's provider registers from a chart's manifes
             "  - delivery:values: helm could not render chart ./tests/fixtures/charts/odd-manifests: Error: execution error at (odd-manifests/templates/refused.yaml:20:4): database.password [secret] is too short\n" +
             "      e.g. the value the chart's message names, in delivery:values or delivery:valuesFiles (or another chart in delivery:chart)\n" +
             "Fix the values in Pulumi.prod.yaml (or with `pulumi config set --path`).\n");
+    });
+
+    it("names delivery:chart, not the values, when Helm refuses the chart itself (a library chart, a dependency missing from charts/)", () => {
+        const chart = { inputs: { values: {} }, display: { values: {} } } as unknown as RegisteredResource;
+        for (const helm of ["Error: library charts are not installable", "Error: An error occurred while checking for chart dependencies: found in Chart.yaml, but missing in charts/ directory: common"]) {
+            const m = chartRenderProblem(new RenderError(`helm could not render chart ./charts/x: ${helm}`), chart, { project: "delivery", stack: "prod" }).message;
+            assert.ok(m.includes(`\n  - delivery:chart: helm could not render chart ./charts/x: ${helm}\n`), m);
+        }
+        const m = chartRenderProblem(new RenderError("helm could not render chart ./charts/x: Error: execution error at (x/templates/a.yaml:1:2): image.tag is required"), chart, { project: "delivery", stack: "prod" }).message;
+        assert.ok(m.includes("\n  - delivery:values: helm could not render chart ./charts/x: Error: execution error at"), m);
     });
 });

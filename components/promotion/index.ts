@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseHelmYaml } from "../../config/helm-yaml";
 import { Environment, UPSTREAM, SHORT_NAMES } from "../../config/environment";
 import { ChartConfig, GateOverride, StackConfig } from "../../config/model";
 import { directoryDigest } from "./digest";
@@ -159,7 +159,12 @@ export function readLocalChart(chartPath: string): { name: string; version: stri
     if (!fs.existsSync(file)) {
         throw new pulumi.RunError(`chart.path: ${chartPath} has no Chart.yaml (stack ${pulumi.getStack()}); use the bundled chart (charts/app) or a chart repository`);
     }
-    const chart = parseYaml(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+    let chart: { name?: string; version?: string };
+    try {
+        chart = (parseHelmYaml(fs.readFileSync(file, "utf8")) ?? {}) as { name?: string; version?: string };
+    } catch (e) {
+        throw new pulumi.RunError(`chart.path: ${chartPath}/Chart.yaml does not parse (stack ${pulumi.getStack()}): ${String((e as Error).message).split("\n")[0]}`);
+    }
     return { name: String(chart.name), version: String(chart.version) };
 }
 

@@ -323,11 +323,13 @@ export function chartRenderProblem(e: RenderError, chart: RegisteredResource, wh
     }
     text = text.replace(/[^\s"'()]+/g, (w) => (secretShape(w) ? "[secret]" : w));
     const p = where.project;
-    // Helm's own failures come from the values (a template's `required`, `fail`, a wrong type); a
-    // rendered object the provider refuses comes from the chart's templates.
-    const helmFailed = text.startsWith("helm could not render");
+    // A template that stops on the values (its `required` or `fail`, a nil value, the chart's
+    // values.schema.json) points at the values; the rest (a library chart, a missing dependency,
+    // an object the provider refuses) at the chart.
+    const helmFailed = /execution error at \(|Error: template: |values don't meet the specifications of the schema/.test(text);
     const key = helmFailed ? `${p}:values` : `${p}:chart`;
-    const fix = helmFailed ? `the value the chart's message names, in ${p}:values or ${p}:valuesFiles (or another chart in ${p}:chart)` : `a chart whose templates render valid objects (${p}:chart)`;
+    const fix = helmFailed ? `the value the chart's message names, in ${p}:values or ${p}:valuesFiles (or another chart in ${p}:chart)`
+        : `an application chart that renders on its own: dependencies in its charts/, objects with kind, apiVersion and a name of their own (${p}:chart)`;
     return new RenderError(
         `Invalid configuration for stack "${where.stack}" (1 problem); nothing was deployed:\n` +
         `  - ${key}: ${text.split("\n").join("\n    ")}\n      e.g. ${fix}\n` +

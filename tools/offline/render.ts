@@ -15,6 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { directoryDigest } from "../../components/promotion/digest";
+import { HELM_YAML } from "../../config/helm-yaml";
 
 export { HELM_CHART_V4 } from "../../policy/lib/types";
 
@@ -225,17 +226,6 @@ export function renderChart(input: ChartInputs, root: string): RenderedObject[] 
     }
 }
 
-/**
- * How the provider reads Helm's manifest (its YAML decoder is go-yaml v2 through sigs.k8s.io/yaml):
- * YAML 1.1 scalars, so `yes`/`on`/`y` are true, `no`/`off`/`n` false and `0644` octal, while
- * timestamps and `1:20` stay strings; the last of duplicate keys wins. A chart that writes
- * `privileged: yes` gets a privileged container from the engine, and the policies judge it so.
- */
-const PROVIDER_YAML = {
-    version: "1.1" as const,
-    customTags: (tags: any[]) => tags.filter((t) => t.format !== "TIME" && t.tag !== "tag:yaml.org,2002:timestamp"),
-};
-
 /** The document's source template (`# Source: app/templates/x.yaml`, Helm's comment), for messages. */
 function sourceOf(text: string | null | undefined): string {
     const m = /Source: (\S+)/.exec(text ?? "");
@@ -247,7 +237,8 @@ function chartLabel(input: ChartInputs): string {
 }
 
 /**
- * The objects of Helm's manifest as the provider registers them: empty documents dropped, every
+ * The objects of Helm's manifest as the provider registers them: read as its YAML decoder reads
+ * them (config/helm-yaml: `privileged: yes` is true), empty documents dropped, every
  * list (any object with an `items` array: `List`, `ConfigMapList`…, nested too) expanded into its
  * items, and the provider's refusals — an object without kind, apiVersion or metadata.name —
  * reported as the update would fail, naming the template.
@@ -274,9 +265,9 @@ export function parseManifests(out: string, input: ChartInputs): RenderedObject[
         }
         objects.push(obj as RenderedObject);
     };
-    for (const doc of parseAllDocuments(out, PROVIDER_YAML)) {
+    for (const doc of parseAllDocuments(out, HELM_YAML)) {
         const source = sourceOf(doc.commentBefore ?? doc.contents?.commentBefore);
-        const problem = doc.errors.find((e) => e.code !== "DUPLICATE_KEY");
+        const problem = doc.errors[0];
         if (problem) {
             throw new RenderError(`${chartLabel(input)} renders YAML that does not parse in ${source}: ${problem.message.split("\n")[0]}`);
         }
