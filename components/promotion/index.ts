@@ -302,6 +302,14 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
                 `${where}, which runs chart version ${upRelease.chartVersion}, but ${cfg.chart.path} here is ${chart.version}; ` +
                 `deploy this commit to ${expected} first so both run the same chart.`);
         }
+        // Same name and version is not the same chart: a directory with other templates (or another
+        // directory) would run here under the upstream's record, source and review.
+        if (cfg.chart.kind === "path" && upRelease.chartDigest && chart.digest && upRelease.chartDigest !== chart.digest) {
+            throw new pulumi.RunError(
+                `${where}, which runs chart ${upRelease.chart} ${upRelease.chartVersion} from ${upRelease.chartSource || "its chart directory"} (${upRelease.chartDigest}), ` +
+                `but ${cfg.chart.path} here has the same name and version with other contents (${chart.digest}); ` +
+                `deploy this commit to ${expected} first so both run the same chart, or bump the chart's version.`);
+        }
         const p = isRecord(prev) ? prev : undefined;
         const moving = !p || p.release.version !== upRelease.version || p.release.imageDigest !== upRelease.imageDigest || p.release.imageTag !== upRelease.imageTag;
         const soak = moving && !overridden("soak") ? soakProblem(isRecord(upRecord) ? upRecord : undefined, cfg.promotion.soakSeconds, now(), from) : undefined;
