@@ -8,7 +8,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../tools/plan";
-import { ROOT } from "../tools/offline/stackfile";
+import { ROOT, toProgramConfig } from "../tools/offline/stackfile";
+import { parseConfig } from "../config";
+import { stackConfig } from "./harness";
 import { RenderError, RenderedObject, renderChart } from "../tools/offline/render";
 import { RegisteredResource, chartRenderProblem } from "../tools/offline/evaluate";
 
@@ -123,5 +125,17 @@ describe("render: what helm.v4.Chart's provider registers from a chart's manifes
         }
         const m = chartRenderProblem(new RenderError("helm could not render chart ./charts/x: Error: execution error at (x/templates/a.yaml:1:2): image.tag is required"), chart, { project: "delivery", stack: "prod" }).message;
         assert.ok(m.includes("\n  - delivery:values: helm could not render chart ./charts/x: Error: execution error at"), m);
+    });
+
+    it("leaves a chart directory's values.schema.json the program cannot compile (a remote $ref, which Helm fetches) to Helm", () => {
+        const dir = path.join("tests", ".charts", "remote-schema");
+        fs.rmSync(path.join(ROOT, dir), { recursive: true, force: true });
+        fs.cpSync(path.join(ROOT, CHART), path.join(ROOT, dir), { recursive: true });
+        fs.writeFileSync(path.join(ROOT, dir, "values.schema.json"), JSON.stringify({ type: "object", properties: { scalars: { $ref: "https://schemas.acme.example/flag.json" } } }));
+        const program = toProgramConfig("delivery", {}, stackConfig("prod", { ...chartConfig({}), "delivery:chart": { path: dir, imageValues: { repository: "image.repository", tag: "image.tag" } } }));
+        const values = Object.fromEntries(Object.entries(program.values).filter(([k]) => k.startsWith("delivery:"))
+            .map(([k, v]) => [k.slice("delivery:".length), v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v]));
+        const parsed = parseConfig({ project: "delivery", stack: "prod", values, secretKeys: new Set(), root: ROOT });
+        assert.equal(parsed.chart.kind === "path" && parsed.chart.path, dir);
     });
 });
