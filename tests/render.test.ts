@@ -11,7 +11,7 @@ import { main } from "../tools/plan";
 import { ROOT, toProgramConfig } from "../tools/offline/stackfile";
 import { parseConfig } from "../config";
 import { stackConfig } from "./harness";
-import { RenderError, RenderedObject, renderChart } from "../tools/offline/render";
+import { RenderError, RenderedObject, renderChart, servedApiVersions } from "../tools/offline/render";
 import { RegisteredResource, chartRenderProblem } from "../tools/offline/evaluate";
 
 const CHART = "./tests/fixtures/charts/odd-manifests";
@@ -77,6 +77,8 @@ describe("render: what helm.v4.Chart's provider registers from a chart's manifes
             "Deployment storefront-blue-chart:storefront-prod/storefront-blue-yaml11 container app is privileged (securityContext.privileged: true)",
             "Deployment storefront-blue-chart:storefront-prod/storefront-blue-yaml11 shares the node's namespace (hostNetwork: true)",
             "Deployment storefront-blue-chart:storefront-prod/storefront-blue-listed container app is privileged (securityContext.privileged: true)",
+            // Rendered because the stack's cluster serves External Secrets (the stack registers SecretStores).
+            "Deployment storefront-blue-chart:storefront-prod/storefront-blue-secrets-sync shares the node's namespace (hostPID: true)",
             // Cluster-scoped by the chart's own definition: named without a namespace, as the provider names it.
             "Widget storefront-blue-chart:storefront-blue-widget is cluster-scoped",
             "CustomResourceDefinition storefront-blue-chart:widgets.acme.example is cluster-scoped",
@@ -137,5 +139,12 @@ describe("render: what helm.v4.Chart's provider registers from a chart's manifes
             .map(([k, v]) => [k.slice("delivery:".length), v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v]));
         const parsed = parseConfig({ project: "delivery", stack: "prod", values, secretKeys: new Set(), root: ROOT });
         assert.equal(parsed.chart.kind === "path" && parsed.chart.path, dir);
+    });
+
+    it("serves, to a chart's .Capabilities.APIVersions.Has, the APIs of the kinds the stack registers outside Kubernetes' own groups", () => {
+        assert.deepEqual(servedApiVersions([
+            "kubernetes:external-secrets.io/v1:SecretStore", "kubernetes:cert-manager.io/v1:ClusterIssuer", "kubernetes:apps/v1:Deployment",
+            "kubernetes:core/v1:Namespace", "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:helm.sh/v4:Chart", "aws:eks/cluster:Cluster",
+        ]), ["cert-manager.io/v1", "cert-manager.io/v1/ClusterIssuer", "external-secrets.io/v1", "external-secrets.io/v1/SecretStore"]);
     });
 });

@@ -11,7 +11,7 @@ import { DEFAULT_KUBERNETES_VERSION, chartSchemaIssues, parseConfig } from "../.
 import { ConfigValidationError } from "../../config/reader";
 import { readChartDir, readPath } from "../../config/values";
 import { isLiteralSecretValue, isSecretName, secretShape } from "../../policy/lib/secrets";
-import { HELM_CHART_V4, RenderError, RenderedObject, childName, pullChart, renderChart, typeToken } from "./render";
+import { HELM_CHART_V4, RenderError, RenderedObject, childName, pullChart, renderChart, servedApiVersions, typeToken } from "./render";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -338,6 +338,8 @@ export function chartRenderProblem(e: RenderError, chart: RegisteredResource, wh
 
 async function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string, check: ChartCheck | undefined,
     where: { project: string; stack: string }): Promise<void> {
+    // What the program registers besides the charts' objects: the cluster serves those APIs.
+    const served = servedApiVersions(resources.filter((r) => r.custom && !r.read).map((r) => r.type));
     for (const chart of resources.filter((r) => r.type === HELM_CHART_V4)) {
         const i = chart.inputs;
         const input = {
@@ -349,6 +351,7 @@ async function addRenderedObjects(resources: RegisteredResource[], root: string,
             values: i.values ?? {},
             skipCrds: i.skipCrds === true,
             kubeVersion,
+            apiVersions: served,
         };
         // The app's repository or OCI chart is pulled first: its values.schema.json (if it ships
         // one) judges the stack's values in the program's format, before Helm's own check would.

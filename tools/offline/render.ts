@@ -64,6 +64,12 @@ export interface ChartInputs {
     readonly skipCrds?: boolean;
     /** The cluster's Kubernetes version (`.Capabilities.KubeVersion`), e.g. "1.31". */
     readonly kubeVersion?: string;
+    /**
+     * API versions the cluster serves beyond Kubernetes' own (`.Capabilities.APIVersions`), as
+     * `group/version` and `group/version/Kind`: the provider asks the cluster; offline, the kinds
+     * the stack itself registers (its operators' custom resources) stand for them.
+     */
+    readonly apiVersions?: readonly string[];
 }
 
 export interface RenderedObject {
@@ -204,6 +210,9 @@ export function renderChart(input: ChartInputs, root: string): RenderedObject[] 
         if (input.kubeVersion) {
             args.push("--kube-version", /^\d+\.\d+$/.test(input.kubeVersion) ? `${input.kubeVersion}.0` : input.kubeVersion);
         }
+        for (const v of input.apiVersions ?? []) {
+            args.push("--api-versions", v);
+        }
         if (!input.skipCrds) {
             args.push("--include-crds");
         }
@@ -299,4 +308,25 @@ export function placeObjects(objects: readonly RenderedObject[], input: ChartInp
         seen.add(id);
     }
     return placed;
+}
+
+/** Kubernetes' own API groups: helm knows them from the Kubernetes version. */
+const BUILT_IN_GROUP = /^(|apps|batch|policy|autoscaling|[a-z0-9.-]+\.k8s\.io)$/;
+
+/**
+ * `.Capabilities.APIVersions` entries for the kinds a stack registers outside Kubernetes' own
+ * groups (`external-secrets.io/v1`, `external-secrets.io/v1/SecretStore`…): a cluster that
+ * receives these objects serves their APIs, so a chart's `APIVersions.Has` sees them on the engine.
+ */
+export function servedApiVersions(types: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const t of types) {
+        const m = /^kubernetes:([^:/]+)\/([^:/]+):([A-Za-z0-9]+)$/.exec(t);
+        if (!m || m[1] === "core" || BUILT_IN_GROUP.test(m[1]) || m[1].startsWith("helm.sh") || m[1] === "yaml") {
+            continue;
+        }
+        out.add(`${m[1]}/${m[2]}`);
+        out.add(`${m[1]}/${m[2]}/${m[3]}`);
+    }
+    return [...out].sort();
 }
