@@ -1,6 +1,6 @@
 /**
- * Pod specs of raw Kubernetes workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob, Pod — any API version) and what a Helm release's values expose, so the workload
+ * Pod specs of raw Kubernetes workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ * ReplicationController, Job, CronJob, Pod — any API version) and what a Helm release's values expose, so the workload
  * policies read both the same way.
  */
 import { findKeys, Found, list, peek, read, stringMap } from "./props";

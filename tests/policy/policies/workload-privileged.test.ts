@@ -1,4 +1,4 @@
-import { CONTAINER, change, check, deployment, deploymentInputs, fails, pack, passes, release, releaseInputs } from "../fixtures";
+import { CONTAINER, change, check, deployment, deploymentInputs, fails, pack, passes, release, releaseInputs, resource } from "../fixtures";
 
 const policy = pack("workload-privileged");
 const REMEDY = "Remedy: remove securityContext.privileged and the added capabilities; drop ALL capabilities instead.";
@@ -12,6 +12,12 @@ describe("workload-privileged", () => {
     it("fails a privileged container", async () => {
         fails(await check(policy, deployment(change(deploymentInputs(), `${CONTAINER}.securityContext.privileged`, true))),
             `Deployment api container api is privileged (securityContext.privileged: true). ${REMEDY}`);
+    });
+
+    it("fails a privileged container in a ReplicationController (the core API's replicated workload)", async () => {
+        const inputs = change(deploymentInputs(), `${CONTAINER}.securityContext.privileged`, true);
+        const rc = resource("kubernetes:core/v1:ReplicationController", "api", { ...inputs, kind: "ReplicationController", apiVersion: "v1" });
+        fails(await check(policy, rc), `ReplicationController api container api is privileged (securityContext.privileged: true). ${REMEDY}`);
     });
 
     it("fails a container that adds SYS_ADMIN", async () => {
