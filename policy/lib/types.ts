@@ -82,7 +82,16 @@ export const CRON_JOB = "kubernetes:batch/v1:CronJob";
 /** Documentation list of the workload kinds the pod-spec policies read (all API versions count). */
 export const WORKLOAD_TYPES: readonly string[] = [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, "kubernetes:apps/v1:ReplicaSet", "kubernetes:core/v1:ReplicationController", JOB, CRON_JOB, POD];
 
-export const isWorkload = (type: string) => WORKLOAD.test(type) || CORE_WORKLOAD.test(type) || BATCH.test(type) || type === POD;
+/** Kubernetes' own API groups (core, apps, batch, policy, autoscaling, `*.k8s.io`) and the provider's components. */
+const BUILT_IN = /^kubernetes:(core|apps|batch|policy|autoscaling|extensions|[a-z0-9.-]+\.k8s\.io|helm\.sh|yaml|kustomize)\//;
+/**
+ * An operator's kind (a custom resource). Some carry a pod template their controller turns into
+ * pods — Argo Rollouts, OpenKruise CloneSets, Knative Services (`spec.template.spec.containers`) —
+ * and the workload policies judge that template like a Deployment's.
+ */
+export const isCustomResource = (type: string) => type.startsWith("kubernetes:") && !BUILT_IN.test(type);
+
+export const isWorkload = (type: string) => WORKLOAD.test(type) || CORE_WORKLOAD.test(type) || BATCH.test(type) || type === POD || isCustomResource(type);
 /** Long-running workloads (probes, replicas and disruption budgets matter). */
 export const isServingWorkload = (type: string) => WORKLOAD.test(type) || CORE_WORKLOAD.test(type);
 /** Workloads with a `spec.replicas` (DaemonSets run one per node). */

@@ -20,6 +20,15 @@ describe("workload-privileged", () => {
         fails(await check(policy, rc), `ReplicationController api container api is privileged (securityContext.privileged: true). ${REMEDY}`);
     });
 
+    it("fails a privileged container in a custom kind's pod template (an Argo Rollout), and passes custom kinds without one", async () => {
+        const inputs = change(deploymentInputs(), `${CONTAINER}.securityContext.privileged`, true);
+        fails(await check(policy, resource("kubernetes:argoproj.io/v1alpha1:Rollout", "api", { ...inputs, apiVersion: "argoproj.io/v1alpha1", kind: "Rollout" })),
+            `Rollout api container api is privileged (securityContext.privileged: true). ${REMEDY}`);
+        passes(await check(policy, resource("kubernetes:external-secrets.io/v1:ExternalSecret", "db", {
+            metadata: { name: "db", namespace: "storefront-prod" }, spec: { target: { template: { type: "Opaque" } }, data: [] },
+        })));
+    });
+
     it("fails a container that adds SYS_ADMIN", async () => {
         fails(await check(policy, deployment(change(deploymentInputs(), `${CONTAINER}.securityContext.capabilities.add`, ["NET_BIND_SERVICE", "CAP_SYS_ADMIN"]))),
             `Deployment api container api adds CAP_SYS_ADMIN (securityContext.capabilities.add). ${REMEDY}`);
