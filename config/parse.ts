@@ -746,7 +746,9 @@ function checkValues(r: ConfigReader, s: StackValues, release: Release | undefin
         return;
     }
     // The release is only known once promotion resolves; its image values are strings of the shape below.
-    for (const issue of chartSchemaIssues(chartDir, s, release ?? { imageTag: "0.0.0", imageDigest: undefined }, `${s.chart.path}/values.schema.json`)) {
+    // A schema the program cannot compile (a remote $ref, which Helm fetches) is left to Helm, which
+    // checks it when rendering, as for a repository chart.
+    for (const issue of chartSchemaIssues(chartDir, s, release ?? { imageTag: "0.0.0", imageDigest: undefined }, `${s.chart.path}/values.schema.json`, { skipUnusableSchema: true })) {
         r.issues.push({ ...issue, key: `${r.namespace}:${issue.key}` });
     }
 }
@@ -773,7 +775,7 @@ export function chartSchemaIssues(
             : p.origin === "delivery:app" ? `app (chart value ${p.path})`
             : p.origin === "delivery:observability" ? `observability (chart value ${p.path})`
             : p.origin === RELEASE_ORIGIN ? `chart.imageValues (chart value ${p.path})`
-            : `values.${p.path}`;
+            : `values${p.path ? `.${p.path}` : ""}`;
         const where = file ? `set in ${file[2]}; ` : p.origin.startsWith("delivery:") || p.origin === RELEASE_ORIGIN ? "" : `set by ${p.origin}; `;
         return { key, problem: `${p.problem} (${where}checked against ${schemaFile})`, example: `a value ${schemaFile} accepts at ${p.path || "the top level"}` };
     });

@@ -10,7 +10,7 @@
 import Ajv, { ErrorObject } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseHelmYaml } from "./helm-yaml";
 import { Environment } from "./environment";
 import { AppConfig, ChartConfig, ImageValuePaths, ObservabilityConfig } from "./model";
 
@@ -204,7 +204,7 @@ export interface ValuesProblem {
 export function readChartDir(dir: string): { defaults: Values; schema?: object } {
     const valuesFile = path.join(dir, "values.yaml");
     const schemaFile = path.join(dir, "values.schema.json");
-    const defaults = fs.existsSync(valuesFile) ? (parseYaml(fs.readFileSync(valuesFile, "utf8")) ?? {}) as Values : {};
+    const defaults = fs.existsSync(valuesFile) ? (parseHelmYaml(fs.readFileSync(valuesFile, "utf8")) ?? {}) as Values : {};
     const schema = fs.existsSync(schemaFile) ? JSON.parse(fs.readFileSync(schemaFile, "utf8")) as object : undefined;
     return { defaults: isMap(defaults) ? defaults : {}, schema };
 }

@@ -57,6 +57,7 @@ import { workloadReplicasMinimum } from "./policies/workload-replicas-minimum";
 import { workloadResourceLimits } from "./policies/workload-resource-limits";
 import { workloadZoneSpread } from "./policies/workload-zone-spread";
 import { helmReleaseChartSource } from "./policies/helm-release-chart-source";
+import { helmReleaseNamespaceScope } from "./policies/helm-release-namespace-scope";
 import { workloadAutoscalerRange } from "./policies/workload-autoscaler-range";
 import { roleLeastPrivilege } from "./policies/role-least-privilege";
 import { workloadContainerHygiene } from "./policies/workload-container-hygiene";
@@ -114,6 +115,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadEnvironmentProduction,
     helmReleaseChartPinned,
     helmReleaseChartSource,
+    helmReleaseNamespaceScope,
     workloadPrivileged,
     workloadHostNamespaces,
     workloadPrivilegeEscalation,

@@ -104,6 +104,17 @@ describe("charts: any chart, per-stack values, policies on rendered objects", ()
         it("refuses a staging that promotes a release of another chart", async () => {
             await rejects(runChain("staging", [], { [DEV]: asUpstream(stacks.dev) }), "which runs chart spark-connect, but this stack deploys chart app");
         });
+
+        it("refuses a prod whose chart directory has the upstream's name and version but other templates (it would run under the upstream's record and source)", async () => {
+            // A copy of the chart with one more template, in a directory no policy allows (tests/.charts is ignored by git).
+            const copy = path.join("tests", ".charts", "spark-connect-edited");
+            fs.rmSync(copy, { recursive: true, force: true });
+            fs.cpSync(`${CHARTS}/spark-connect`, copy, { recursive: true });
+            fs.writeFileSync(path.join(copy, "templates", "extra.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: extra }\ndata: { a: b }\n");
+            await rejects(runChain("prod", [{ "delivery:chart": { ...SPARK_CHART["delivery:chart"], path: copy } }], { [STAGING]: asUpstream(stacks.staging) }),
+                `which runs chart spark-connect ${stacks.staging.outputs.release && (stacks.staging.outputs.release as { chartVersion: string }).chartVersion} from ${CHARTS}/spark-connect (sha256:`,
+                `but ${copy} here has the same name and version with other contents (sha256:`, "deploy this commit to staging first");
+        });
     });
 
     describe("values: files, the inline map, the chart's schema, and the paths promotion owns", () => {

@@ -110,11 +110,14 @@ describe("public charts (fetched from the Go module proxy, sum-pinned) judged by
 
 /** What the pack blocks in prod for each chart at its defaults (filled from the pack's findings). */
 const UNREVIEWED = ["helm-release-chart-source"]; // tests/.charts is not an allowed production source
+// Each is a cluster add-on, not an application: it renders cluster-wide objects (an APIService, a CRD,
+// webhook configurations) or objects in kube-system, which an application chart may not in prod.
+const CLUSTER_WIDE = "helm-release-namespace-scope";
 const EXPECTED: Record<string, string[]> = {
     // one replica, no PodDisruptionBudget, no resource limits, no scrape annotations (the app's metrics)
-    "metrics-server": [...UNREVIEWED, "workload-disruption-budget", "workload-observability-production", "workload-replicas-minimum", "workload-resource-limits"],
+    "metrics-server": [...UNREVIEWED, CLUSTER_WIDE, "workload-disruption-budget", "workload-observability-production", "workload-replicas-minimum", "workload-resource-limits"],
     // the same, and strategy Recreate
-    "external-dns": [...UNREVIEWED, "workload-disruption-budget", "workload-observability-production", "workload-replicas-minimum", "workload-resource-limits", "workload-rollout-keeps-serving"],
+    "external-dns": [...UNREVIEWED, CLUSTER_WIDE, "workload-disruption-budget", "workload-observability-production", "workload-replicas-minimum", "workload-resource-limits", "workload-rollout-keeps-serving"],
     // the same, the cert controller without probes, and the webhook/cert-controller images from oci.external-secrets.io
-    "external-secrets": [...UNREVIEWED, "workload-disruption-budget", "workload-health-probes", "workload-image-registry", "workload-observability-production", "workload-replicas-minimum", "workload-resource-limits"],
+    "external-secrets": [...UNREVIEWED, CLUSTER_WIDE, "workload-disruption-budget", "workload-health-probes", "workload-image-registry", "workload-observability-production", "workload-replicas-minimum", "workload-resource-limits"],
 };

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseHelmYaml } from "../../config/helm-yaml";
 import { Environment, UPSTREAM, SHORT_NAMES } from "../../config/environment";
 import { ChartConfig, GateOverride, StackConfig } from "../../config/model";
 import { directoryDigest } from "./digest";
@@ -168,7 +168,12 @@ export function readLocalChart(chartPath: string): { name: string; version: stri
     if (!fs.existsSync(file)) {
         throw new pulumi.RunError(`chart.path: ${chartPath} has no Chart.yaml (stack ${pulumi.getStack()}); use the bundled chart (charts/app) or a chart repository`);
     }
-    const chart = parseYaml(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+    let chart: { name?: string; version?: string };
+    try {
+        chart = (parseHelmYaml(fs.readFileSync(file, "utf8")) ?? {}) as { name?: string; version?: string };
+    } catch (e) {
+        throw new pulumi.RunError(`chart.path: ${chartPath}/Chart.yaml does not parse (stack ${pulumi.getStack()}): ${String((e as Error).message).split("\n")[0]}`);
+    }
     return { name: String(chart.name), version: String(chart.version) };
 }
 
@@ -319,6 +324,14 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
             throw new pulumi.RunError(
                 `${where}, which runs chart version ${upRelease.chartVersion}, but ${cfg.chart.path} here is ${chart.version}; ` +
                 `deploy this commit to ${expected} first so both run the same chart.`);
+        }
+        // Same name and version is not the same chart: a directory with other templates (or another
+        // directory) would run here under the upstream's record, source and review.
+        if (cfg.chart.kind === "path" && upRelease.chartDigest && chart.digest && upRelease.chartDigest !== chart.digest) {
+            throw new pulumi.RunError(
+                `${where}, which runs chart ${upRelease.chart} ${upRelease.chartVersion} from ${upRelease.chartSource || "its chart directory"} (${upRelease.chartDigest}), ` +
+                `but ${cfg.chart.path} here has the same name and version with other contents (${chart.digest}); ` +
+                `deploy this commit to ${expected} first so both run the same chart, or bump the chart's version.`);
         }
         const p = isRecord(prev) ? prev : undefined;
         const moving = !p || p.release.version !== upRelease.version || p.release.imageDigest !== upRelease.imageDigest || p.release.imageTag !== upRelease.imageTag;

@@ -5,7 +5,7 @@
  */
 import { PolicyResource } from "@pulumi/policy";
 import { peek, stringMap } from "./props";
-import { isHelm, isWorkload, NAMESPACE } from "./types";
+import { isCustomResource, isHelm, isWorkload, NAMESPACE } from "./types";
 import { isPlatformRelease, namespaceOf, releaseNamespace } from "./workloads";
 
 /** Namespaces of cluster add-ons (operators, controllers), exempt from app-namespace rules. */
@@ -50,7 +50,7 @@ export function appNamespaces(
             add(namespaceName(r), `labelled ${opts.appLabel}`, r);
         } else if (isHelm(r.type) && !isPlatformRelease(r.props, opts.platformCharts)) {
             add(releaseNamespace(r.props), `Helm release ${r.name} runs there`);
-        } else if (isWorkload(r.type)) {
+        } else if (isWorkload(r.type) && !isCustomResource(r.type)) {
             add(namespaceOf(r.props), `${r.type.split(":").pop()} ${r.name} runs there`);
         }
     }

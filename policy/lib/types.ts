@@ -70,6 +70,8 @@ const k8s = (groupVersions: string, kinds: string) => new RegExp(`^kubernetes:($
 
 const WORKLOAD = k8s("apps/v1|apps/v1beta1|apps/v1beta2|extensions/v1beta1", "Deployment|StatefulSet|DaemonSet|ReplicaSet");
 const BATCH = k8s("batch/v1|batch/v1beta1", "Job|CronJob");
+/** The core API's replicated workload (pods from spec.template, like a ReplicaSet). */
+const CORE_WORKLOAD = k8s("core/v1", "ReplicationController");
 
 export const POD = "kubernetes:core/v1:Pod";
 export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -78,13 +80,22 @@ export const DAEMON_SET = "kubernetes:apps/v1:DaemonSet";
 export const JOB = "kubernetes:batch/v1:Job";
 export const CRON_JOB = "kubernetes:batch/v1:CronJob";
 /** Documentation list of the workload kinds the pod-spec policies read (all API versions count). */
-export const WORKLOAD_TYPES: readonly string[] = [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, "kubernetes:apps/v1:ReplicaSet", JOB, CRON_JOB, POD];
+export const WORKLOAD_TYPES: readonly string[] = [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, "kubernetes:apps/v1:ReplicaSet", "kubernetes:core/v1:ReplicationController", JOB, CRON_JOB, POD];
 
-export const isWorkload = (type: string) => WORKLOAD.test(type) || BATCH.test(type) || type === POD;
+/** Kubernetes' own API groups (core, apps, batch, policy, autoscaling, `*.k8s.io`) and the provider's components. */
+const BUILT_IN = /^kubernetes:(core|apps|batch|policy|autoscaling|extensions|[a-z0-9.-]+\.k8s\.io|helm\.sh|yaml|kustomize)\//;
+/**
+ * An operator's kind (a custom resource). Some carry a pod template their controller turns into
+ * pods — Argo Rollouts, OpenKruise CloneSets, Knative Services (`spec.template.spec.containers`) —
+ * and the workload policies judge that template like a Deployment's.
+ */
+export const isCustomResource = (type: string) => type.startsWith("kubernetes:") && !BUILT_IN.test(type);
+
+export const isWorkload = (type: string) => WORKLOAD.test(type) || CORE_WORKLOAD.test(type) || BATCH.test(type) || type === POD || isCustomResource(type);
 /** Long-running workloads (probes, replicas and disruption budgets matter). */
-export const isServingWorkload = (type: string) => WORKLOAD.test(type);
+export const isServingWorkload = (type: string) => WORKLOAD.test(type) || CORE_WORKLOAD.test(type);
 /** Workloads with a `spec.replicas` (DaemonSets run one per node). */
-export const isReplicatedWorkload = (type: string) => WORKLOAD.test(type) && !/:DaemonSet$/.test(type);
+export const isReplicatedWorkload = (type: string) => (WORKLOAD.test(type) || CORE_WORKLOAD.test(type)) && !/:DaemonSet$/.test(type);
 export const isCronJob = (type: string) => /:CronJob$/.test(type);
 
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";

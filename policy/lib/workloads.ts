@@ -1,10 +1,11 @@
 /**
- * Pod specs of raw Kubernetes workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob, Pod — any API version) and what a Helm release's values expose, so the workload
+ * Pod specs of raw Kubernetes workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ * ReplicationController, Job, CronJob, Pod — any API version — and custom kinds that carry a pod
+ * template, such as Argo Rollouts) and what a Helm release's values expose, so the workload
  * policies read both the same way.
  */
 import { findKeys, Found, list, peek, read, stringMap } from "./props";
-import { isCronJob, POD } from "./types";
+import { isCronJob, isCustomResource, POD } from "./types";
 
 export interface ContainerView {
     /** `container app`, `init container migrate`. */
@@ -26,6 +27,11 @@ export function podSpecOf(type: string, p: any): any {
     }
     if (isCronJob(type)) {
         return read(p, "spec", "jobTemplate", "spec", "template", "spec");
+    }
+    if (isCustomResource(type)) {
+        // A custom kind is a workload only when it carries a pod template with containers.
+        const spec = read(p, "spec", "template", "spec");
+        return Array.isArray(peek(spec, "containers")) ? spec : undefined;
     }
     return read(p, "spec", "template", "spec");
 }

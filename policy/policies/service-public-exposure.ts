@@ -23,7 +23,12 @@ function isInternal(annotations: Record<string, string>): boolean {
 }
 
 /** Why a service spec exposes the app publicly, or undefined. */
-function exposure(spec: { type: unknown; ranges: unknown[]; annotations: Record<string, string> }, allowed: readonly string[]): string | undefined {
+function exposure(spec: { type: unknown; ranges: unknown[]; annotations: Record<string, string>; externalIPs?: unknown[] }, allowed: readonly string[]): string | undefined {
+    const external = (spec.externalIPs ?? []).filter((a) => typeof a === "string" && a !== "");
+    if (external.length > 0) {
+        // Every node answers on these addresses, whoever owns them (CVE-2020-8554).
+        return `sets externalIPs (${external.join(", ")}), which every node answers on, whoever owns the address`;
+    }
     if (spec.type === "NodePort") {
         return "is a NodePort, which opens the port on every node";
     }
@@ -44,11 +49,11 @@ function exposure(spec: { type: unknown; ranges: unknown[]; annotations: Record<
 /** Traffic reaches the app through the ingress controller, not through its own public address. */
 export const servicePublicExposure = resourcePolicy<Params>({
     name: "service-public-exposure",
-    description: "Services are not exposed as NodePorts or public LoadBalancers without a source-range allow-list (internal load balancers are fine).",
+    description: "Services are not exposed as NodePorts, on externalIPs, or as public LoadBalancers without a source-range allow-list (internal load balancers are fine).",
     severity: "high",
     topics: ["network"],
     scope: "all",
-    blocks: "NodePort services and public LoadBalancers without an allow-list, in manifests or Helm values",
+    blocks: "NodePort services, externalIPs and public LoadBalancers without an allow-list, in manifests or Helm values",
     remedy: "use a ClusterIP service behind the ingress, an internal load balancer annotation, or loadBalancerSourceRanges",
     resourceTypes: [SERVICE, ...HELM_VALUES_TYPES],
     appliesTo: (t) => t === SERVICE || isHelmValues(t),
@@ -61,7 +66,10 @@ export const servicePublicExposure = resourcePolicy<Params>({
             for (const f of services) {
                 const s = f.value as Record<string, unknown>;
                 const annotations = Object.fromEntries(Object.entries((s.annotations ?? {}) as object).filter(([, v]) => typeof v === "string")) as Record<string, string>;
-                const problem = exposure({ type: s.type, ranges: Array.isArray(s.loadBalancerSourceRanges) ? s.loadBalancerSourceRanges : [], annotations }, config.allowedSourceRanges);
+                const problem = exposure({
+                    type: s.type, ranges: Array.isArray(s.loadBalancerSourceRanges) ? s.loadBalancerSourceRanges : [], annotations,
+                    externalIPs: Array.isArray(s.externalIPs) ? s.externalIPs : [],
+                }, config.allowedSourceRanges);
                 if (problem) {
                     report(`${describeRelease(name, props)}: the service at ${f.path} ${problem}`);
                 }
@@ -72,6 +80,7 @@ export const servicePublicExposure = resourcePolicy<Params>({
             type: read(props, "spec", "type"),
             ranges: list(props, "spec", "loadBalancerSourceRanges"),
             annotations: stringMap(props, "metadata", "annotations"),
+            externalIPs: list(props, "spec", "externalIPs"),
         }, config.allowedSourceRanges);
         if (problem) {
             report(`Service ${name} ${problem}`);

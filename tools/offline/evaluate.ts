@@ -11,7 +11,7 @@ import { DEFAULT_KUBERNETES_VERSION, chartSchemaIssues, parseConfig } from "../.
 import { ConfigValidationError } from "../../config/reader";
 import { readChartDir, readPath } from "../../config/values";
 import { isLiteralSecretValue, isSecretName, secretShape } from "../../policy/lib/secrets";
-import { HELM_CHART_V4, RenderedObject, childName, pullChart, renderChart, typeToken } from "./render";
+import { HELM_CHART_V4, RenderError, RenderedObject, childName, pullChart, renderChart, servedApiVersions, typeToken } from "./render";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -196,7 +196,7 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     process.off("unhandledRejection", onRejection);
     const clusterCfg = opts.config[`${project.name}:cluster`] as { version?: unknown } | undefined;
     await addRenderedObjects(resources, root, typeof clusterCfg?.version === "string" ? clusterCfg.version : DEFAULT_KUBERNETES_VERSION,
-        appChartCheck(project.name, opts.stack, programConfig, root));
+        appChartCheck(project.name, opts.stack, programConfig, root), { project: project.name, stack: opts.stack });
 
     const outputs: Record<string, unknown> = {};
     const secretOutputNames: string[] = [];
@@ -298,7 +298,48 @@ async function applyTransforms(parent: RegisteredResource, type: string, name: s
     return current;
 }
 
-async function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string, check?: ChartCheck): Promise<void> {
+/** The strings of `inputs` that `display` shows as "[secret]" (Pulumi secrets, secret-looking values). */
+function hiddenStrings(inputs: unknown, display: unknown, out: string[] = []): string[] {
+    if (display === "[secret]" && (typeof inputs === "string" || typeof inputs === "number") && String(inputs) !== "") {
+        out.push(String(inputs));
+    } else if (inputs !== null && display !== null && typeof inputs === "object" && typeof display === "object") {
+        for (const [k, v] of Object.entries(inputs as Record<string, unknown>)) {
+            hiddenStrings(v, (display as Record<string, unknown>)[k], out);
+        }
+    }
+    return out;
+}
+
+/**
+ * A chart that does not render (a template's `required` or `fail`, a value of the wrong shape) or
+ * renders what the provider refuses is the stack's configuration problem: the message names the
+ * stack and the keys that choose the chart and its values, and echoes no secret-looking value,
+ * whether it came from the stack or from the chart's own defaults.
+ */
+export function chartRenderProblem(e: RenderError, chart: RegisteredResource, where: { project: string; stack: string }): RenderError {
+    let text = e.message;
+    for (const s of hiddenStrings(chart.inputs.values, chart.display.values).sort((a, b) => b.length - a.length)) {
+        text = text.split(s).join("[secret]");
+    }
+    text = text.replace(/[^\s"'()]+/g, (w) => (secretShape(w) ? "[secret]" : w));
+    const p = where.project;
+    // A template that stops on the values (its `required` or `fail`, a nil value, the chart's
+    // values.schema.json) points at the values; the rest (a library chart, a missing dependency,
+    // an object the provider refuses) at the chart.
+    const helmFailed = /execution error at \(|Error: template: |values don't meet the specifications of the schema/.test(text);
+    const key = helmFailed ? `${p}:values` : `${p}:chart`;
+    const fix = helmFailed ? `the value the chart's message names, in ${p}:values or ${p}:valuesFiles (or another chart in ${p}:chart)`
+        : `an application chart that renders on its own: dependencies in its charts/, objects with kind, apiVersion and a name of their own (${p}:chart)`;
+    return new RenderError(
+        `Invalid configuration for stack "${where.stack}" (1 problem); nothing was deployed:\n` +
+        `  - ${key}: ${text.split("\n").join("\n    ")}\n      e.g. ${fix}\n` +
+        `Fix the values in Pulumi.${where.stack.split("/").pop()}.yaml (or with \`pulumi config set --path\`).`);
+}
+
+async function addRenderedObjects(resources: RegisteredResource[], root: string, kubeVersion: string, check: ChartCheck | undefined,
+    where: { project: string; stack: string }): Promise<void> {
+    // What the program registers besides the charts' objects: the cluster serves those APIs.
+    const served = servedApiVersions(resources.filter((r) => r.custom && !r.read).map((r) => r.type));
     for (const chart of resources.filter((r) => r.type === HELM_CHART_V4)) {
         const i = chart.inputs;
         const input = {
@@ -310,13 +351,19 @@ async function addRenderedObjects(resources: RegisteredResource[], root: string,
             values: i.values ?? {},
             skipCrds: i.skipCrds === true,
             kubeVersion,
+            apiVersions: served,
         };
         // The app's repository or OCI chart is pulled first: its values.schema.json (if it ships
         // one) judges the stack's values in the program's format, before Helm's own check would.
-        if (check?.wants(chart)) {
-            check.check(chart, pullChart(input, root));
+        let objects: RenderedObject[];
+        try {
+            if (check?.wants(chart)) {
+                check.check(chart, pullChart(input, root));
+            }
+            objects = renderChart(input, root);
+        } catch (e) {
+            throw e instanceof RenderError && e.origin === "chart" ? chartRenderProblem(e, chart, where) : e;
         }
-        const objects = renderChart(input, root);
         const prefix = typeof i.resourcePrefix === "string" ? i.resourcePrefix : chart.name;
         const head = chart.urn.slice(0, chart.urn.lastIndexOf("::"));
         for (const rendered of objects) {

@@ -15,11 +15,16 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { directoryDigest } from "../../components/promotion/digest";
+import { HELM_YAML } from "../../config/helm-yaml";
 
 export { HELM_CHART_V4 } from "../../policy/lib/types";
 
 export class RenderError extends Error {
-    constructor(message: string) {
+    /**
+     * `chart`: the chart does not render with these values, or renders what the provider refuses
+     * (the stack's chart or values must change); `tool`: helm is missing.
+     */
+    constructor(message: string, readonly origin: "chart" | "tool" = "chart") {
         super(message);
         this.name = "RenderError";
     }
@@ -59,6 +64,12 @@ export interface ChartInputs {
     readonly skipCrds?: boolean;
     /** The cluster's Kubernetes version (`.Capabilities.KubeVersion`), e.g. "1.31". */
     readonly kubeVersion?: string;
+    /**
+     * API versions the cluster serves beyond Kubernetes' own (`.Capabilities.APIVersions`), as
+     * `group/version` and `group/version/Kind`: the provider asks the cluster; offline, the kinds
+     * the stack itself registers (its operators' custom resources) stand for them.
+     */
+    readonly apiVersions?: readonly string[];
 }
 
 export interface RenderedObject {
@@ -68,17 +79,45 @@ export interface RenderedObject {
     readonly [k: string]: unknown;
 }
 
-/** Kinds without a namespace: the provider leaves these alone, every other kind gets the release's namespace. */
+/**
+ * Built-in kinds without a namespace (Kubernetes 1.27-1.33, `kubectl api-resources --namespaced=false`),
+ * and the cluster-scoped kinds of the operators the program installs: the provider leaves these
+ * alone and gives every other kind the release's namespace. A kind a CustomResourceDefinition of
+ * the same render defines is scoped as that definition says (see `scopeOf`), as the provider does.
+ */
 const CLUSTER_SCOPED = new Set([
-    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass",
-    "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding", "APIService", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment",
-    "ClusterSecretStore", "ClusterExternalSecret", "ClusterIssuer", "PodSecurityPolicy", "ClusterGenerator", "FlowSchema",
-    "PriorityLevelConfiguration", "ClusterPushSecret",
+    "Namespace", "Node", "PersistentVolume", "ComponentStatus", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+    "APIService", "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass", "PriorityClass", "RuntimeClass",
+    "IngressClass", "IPAddress", "ServiceCIDR", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+    "CertificateSigningRequest", "ClusterTrustBundle", "FlowSchema", "PriorityLevelConfiguration", "TokenReview", "SubjectAccessReview",
+    "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview", "StorageVersion", "StorageVersionMigration",
+    "DeviceClass", "ResourceSlice", "PodSecurityPolicy",
+    "ClusterSecretStore", "ClusterExternalSecret", "ClusterIssuer", "ClusterGenerator", "ClusterPushSecret",
 ]);
 
 export function isClusterScoped(kind: string): boolean {
     return CLUSTER_SCOPED.has(kind);
+}
+
+/** `acme.example` of `acme.example/v1`; "" for the core group. */
+function groupOf(apiVersion: string): string {
+    return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+}
+
+/**
+ * Whether objects of this kind are namespaced: a CustomResourceDefinition among the rendered
+ * objects decides for its kind (its spec.scope), then the built-in list.
+ */
+export function scopeOf(o: { apiVersion: string; kind: string }, objects: readonly RenderedObject[]): "Namespaced" | "Cluster" {
+    const group = groupOf(o.apiVersion);
+    const crd = objects.find((c) => c.kind === "CustomResourceDefinition" && groupOf(c.apiVersion) === "apiextensions.k8s.io" &&
+        (c.spec as { group?: unknown; names?: { kind?: unknown } } | undefined)?.group === group &&
+        (c.spec as { names?: { kind?: unknown } }).names?.kind === o.kind);
+    if (crd) {
+        return (crd.spec as { scope?: unknown }).scope === "Namespaced" ? "Namespaced" : "Cluster";
+    }
+    return isClusterScoped(o.kind) ? "Cluster" : "Namespaced";
 }
 
 /** `kubernetes:apps/v1:Deployment` from `apps/v1` and `Deployment` (core kinds are `core/v1`). */
@@ -97,8 +136,9 @@ const cache = new Map<string, RenderedObject[]>();
 function helmMessage(e: unknown): string {
     const err = e as { stderr?: Buffer | string; message?: string };
     const text = (err.stderr ? err.stderr.toString() : err.message ?? String(e)).trim();
-    // Helm's errors are one or a few lines; keep them, without a Go stack or usage text.
-    return text.split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l)).slice(0, 12).join("\n");
+    // Helm's errors are one or a few lines; keep them, without a Go stack, usage text or advice
+    // for helm's own command line (`--debug` is not an option here).
+    return text.split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l) && !/^Use --debug flag/.test(l)).slice(0, 12).join("\n");
 }
 
 /** `--repo` and `--ca-file` of a repository chart (the caFile a path, or the FileAsset the program passes). */
@@ -123,7 +163,7 @@ const pulled = new Map<string, string>();
 export function pullChart(input: ChartInputs, root: string): string {
     const helm = helmBinary();
     if (!helm) {
-        throw new RenderError("pulling the chart needs the helm binary, and none was found: run `npm run toolchain -- helm`, or set DELIVERY_HELM");
+        throw new RenderError("pulling the chart needs the helm binary, and none was found: run `npm run toolchain -- helm`, or set DELIVERY_HELM", "tool");
     }
     const key = JSON.stringify([input.chart, input.version, input.repositoryOpts?.repo, input.repositoryOpts?.caFile]);
     const hit = pulled.get(key);
@@ -153,7 +193,7 @@ export function renderChart(input: ChartInputs, root: string): RenderedObject[] 
     if (!helm) {
         throw new RenderError(
             "rendering the chart needs the helm binary, and none was found: run `npm run toolchain -- helm` (about 2 minutes the first time), " +
-            "or set DELIVERY_HELM to a helm 3 binary");
+            "or set DELIVERY_HELM to a helm 3 binary", "tool");
     }
     const local = /^(\.{1,2}\/|\/)/.test(input.chart);
     const chartPath = local ? path.resolve(root, input.chart) : input.chart;
@@ -170,6 +210,9 @@ export function renderChart(input: ChartInputs, root: string): RenderedObject[] 
         if (input.kubeVersion) {
             args.push("--kube-version", /^\d+\.\d+$/.test(input.kubeVersion) ? `${input.kubeVersion}.0` : input.kubeVersion);
         }
+        for (const v of input.apiVersions ?? []) {
+            args.push("--api-versions", v);
+        }
         if (!input.skipCrds) {
             args.push("--include-crds");
         }
@@ -184,28 +227,106 @@ export function renderChart(input: ChartInputs, root: string): RenderedObject[] 
         } catch (e) {
             throw new RenderError(`helm could not render chart ${input.chart}${input.version ? ` ${input.version}` : ""}: ${helmMessage(e)}`);
         }
-        const objects: RenderedObject[] = [];
-        for (const doc of parseAllDocuments(out)) {
-            const o = doc.toJS() as RenderedObject | null;
-            if (!o || typeof o !== "object" || !o.kind || !o.apiVersion) {
-                continue;
-            }
-            if (o.kind === "List" && Array.isArray((o as { items?: unknown }).items)) {
-                objects.push(...((o as unknown as { items: RenderedObject[] }).items));
-                continue;
-            }
-            objects.push(o);
-        }
-        const placed = objects.map((o) => {
-            const metadata = { ...(o.metadata ?? { name: "" }) };
-            if (!isClusterScoped(o.kind) && !metadata.namespace) {
-                metadata.namespace = input.namespace;
-            }
-            return { ...o, metadata } as RenderedObject;
-        });
+        const placed = placeObjects(parseManifests(out, input), input);
         cache.set(key, placed);
         return placed;
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
     }
+}
+
+/** The document's source template (`# Source: app/templates/x.yaml`, Helm's comment), for messages. */
+function sourceOf(text: string | null | undefined): string {
+    const m = /Source: (\S+)/.exec(text ?? "");
+    return m ? m[1] : "a template";
+}
+
+function chartLabel(input: ChartInputs): string {
+    return `chart ${input.chart}${input.version ? ` ${input.version}` : ""}`;
+}
+
+/**
+ * The objects of Helm's manifest as the provider registers them: read as its YAML decoder reads
+ * them (config/helm-yaml: `privileged: yes` is true), empty documents dropped, every
+ * list (any object with an `items` array: `List`, `ConfigMapList`…, nested too) expanded into its
+ * items, and the provider's refusals — an object without kind, apiVersion or metadata.name —
+ * reported as the update would fail, naming the template.
+ */
+export function parseManifests(out: string, input: ChartInputs): RenderedObject[] {
+    const objects: RenderedObject[] = [];
+    const take = (o: unknown, source: string): void => {
+        if (o === null || o === undefined || (typeof o === "object" && !Array.isArray(o) && Object.keys(o).length === 0)) {
+            return;
+        }
+        if (typeof o !== "object" || Array.isArray(o)) {
+            throw new RenderError(`${chartLabel(input)} renders a document that is not a Kubernetes object in ${source}`);
+        }
+        const obj = o as { kind?: unknown; apiVersion?: unknown; metadata?: { name?: unknown }; items?: unknown };
+        if (Array.isArray(obj.items)) {
+            obj.items.forEach((item) => take(item, source));
+            return;
+        }
+        if (typeof obj.kind !== "string" || obj.kind === "" || typeof obj.apiVersion !== "string" || obj.apiVersion === "") {
+            throw new RenderError(`${chartLabel(input)} renders an object without kind and apiVersion in ${source}; Kubernetes resources require both`);
+        }
+        if (typeof obj.metadata?.name !== "string" || obj.metadata.name === "") {
+            throw new RenderError(`${chartLabel(input)} renders ${obj.kind} without metadata.name in ${source}; Kubernetes resources require a name`);
+        }
+        objects.push(obj as RenderedObject);
+    };
+    for (const doc of parseAllDocuments(out, HELM_YAML)) {
+        const source = sourceOf(doc.commentBefore ?? doc.contents?.commentBefore);
+        const problem = doc.errors[0];
+        if (problem) {
+            throw new RenderError(`${chartLabel(input)} renders YAML that does not parse in ${source}: ${problem.message.split("\n")[0]}`);
+        }
+        take(doc.toJS(), source);
+    }
+    return objects;
+}
+
+/**
+ * The provider's namespacing and names: every namespaced object without a namespace gets the
+ * release's; two objects the provider would register under one name (same type, namespace and
+ * name) fail the update, so they are refused here too.
+ */
+export function placeObjects(objects: readonly RenderedObject[], input: ChartInputs): RenderedObject[] {
+    const placed = objects.map((o) => {
+        const apiVersion = o.apiVersion.startsWith("core/") ? o.apiVersion.slice("core/".length) : o.apiVersion;
+        const metadata = { ...o.metadata };
+        if (scopeOf(o, objects) === "Namespaced" && !metadata.namespace) {
+            metadata.namespace = input.namespace;
+        }
+        return { ...o, apiVersion, metadata } as RenderedObject;
+    });
+    const seen = new Set<string>();
+    for (const o of placed) {
+        const id = `${typeToken(o.apiVersion, o.kind)} ${childName("", o).slice(1)}`;
+        if (seen.has(id)) {
+            throw new RenderError(`${chartLabel(input)} renders ${o.kind} ${childName("", o).slice(1)} twice; the provider registers one resource per type, namespace and name, so the update would fail`);
+        }
+        seen.add(id);
+    }
+    return placed;
+}
+
+/** Kubernetes' own API groups: helm knows them from the Kubernetes version. */
+const BUILT_IN_GROUP = /^(|apps|batch|policy|autoscaling|[a-z0-9.-]+\.k8s\.io)$/;
+
+/**
+ * `.Capabilities.APIVersions` entries for the kinds a stack registers outside Kubernetes' own
+ * groups (`external-secrets.io/v1`, `external-secrets.io/v1/SecretStore`…): a cluster that
+ * receives these objects serves their APIs, so a chart's `APIVersions.Has` sees them on the engine.
+ */
+export function servedApiVersions(types: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const t of types) {
+        const m = /^kubernetes:([^:/]+)\/([^:/]+):([A-Za-z0-9]+)$/.exec(t);
+        if (!m || m[1] === "core" || BUILT_IN_GROUP.test(m[1]) || m[1].startsWith("helm.sh") || m[1] === "yaml") {
+            continue;
+        }
+        out.add(`${m[1]}/${m[2]}`);
+        out.add(`${m[1]}/${m[2]}/${m[3]}`);
+    }
+    return [...out].sort();
 }

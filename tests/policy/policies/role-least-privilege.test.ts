@@ -16,4 +16,12 @@ describe("role-least-privilege", () => {
             `ClusterRole api rule 0 grants "*" in apiGroups. ${REMEDY}`,
             `ClusterRole api rule 1 grants bind, escalate, which let a subject raise its own privileges. ${REMEDY}`);
     });
+
+    it("fails wildcards inside resource names and non-resource URLs", async () => {
+        fails(await check(policy, role([{ apiGroups: [""], resources: ["pods/*", "configmaps"], verbs: ["get"] }, { apiGroups: ["apps"], resources: ["*/scale"], verbs: ["update"] }, { nonResourceURLs: ["/apis/*", "/healthz"], verbs: ["get"] }], "ClusterRole")),
+            `ClusterRole api rule 0 grants "pods/*" in resources. ${REMEDY}`,
+            `ClusterRole api rule 1 grants "*/scale" in resources. ${REMEDY}`,
+            `ClusterRole api rule 2 grants "/apis/*" in nonResourceURLs. ${REMEDY}`);
+        passes(await check(policy, role([{ nonResourceURLs: ["/healthz", "/metrics"], verbs: ["get"] }], "ClusterRole")));
+    });
 });

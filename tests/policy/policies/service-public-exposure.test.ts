@@ -32,6 +32,12 @@ describe("service-public-exposure", () => {
         fails(await check(policy, service({ type: "NodePort" })), `Service api is a NodePort, which opens the port on every node. ${REMEDY}`);
     });
 
+    it("fails externalIPs, on any service type", async () => {
+        fails(await check(policy, service({ type: "ClusterIP", externalIPs: ["198.51.100.7"] })),
+            `Service api sets externalIPs (198.51.100.7), which every node answers on, whoever owns the address. ${REMEDY}`);
+        passes(await check(policy, service({ type: "ClusterIP", externalIPs: [] })));
+    });
+
     it("fails a public LoadBalancer requested through Helm values", async () => {
         fails(await check(policy, release(change(releaseInputs(), "values.service", { type: "LoadBalancer", port: 80 }))),
             `Helm release storefront-helm (chart ./charts/app): the service at values.service is a public LoadBalancer without loadBalancerSourceRanges, open to every address. ${REMEDY}`);
