@@ -18,7 +18,7 @@ import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
 import {
     AppSchema, BudgetSchema, ChartSchema, ObservabilitySchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
-    PromotionSchema, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
+    PromotionSchema, PROVIDER_NAMESPACES, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
 } from "./schema";
 
 /** Kubernetes minor version used when the stack does not set one. */
@@ -45,12 +45,15 @@ export interface RawStackConfig {
     readonly secretKeys: ReadonlySet<string>;
     /** The project directory (charts and values files are relative to it). @default the working directory */
     readonly root?: string;
+    /** Full keys of the stack's other namespaces (`aws:region`); values are not needed. @default none */
+    readonly foreignKeys?: readonly string[];
 }
 
 export function parseConfig(raw: RawStackConfig): StackConfig {
     const r = new ConfigReader(raw.project);
     const v = raw.values;
     r.unknownKeys("", v as Record<string, unknown>, KNOWN_KEYS);
+    checkNamespaces(r, raw.foreignKeys ?? []);
     for (const key of SECRET_KEYS) {
         if (v[key] !== undefined && !raw.secretKeys.has(key)) {
             r.issue(key, "holds a plaintext value but must be a secret (its value is not shown)",
@@ -102,6 +105,24 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
         ...(dns !== undefined ? { dns } : {}), ...(tls !== undefined ? { tls } : {}),
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
+}
+
+/** A key of a namespace nothing reads: a misspelt project namespace, or another project's key. */
+function checkNamespaces(r: ConfigReader, foreignKeys: readonly string[]): void {
+    for (const full of foreignKeys) {
+        const ns = full.slice(0, full.indexOf(":"));
+        if ((PROVIDER_NAMESPACES as readonly string[]).includes(ns)) {
+            continue;
+        }
+        const name = full.slice(full.indexOf(":") + 1).split(".")[0];
+        const ours = (KNOWN_KEYS as readonly string[]).includes(name);
+        r.issues.push({
+            key: full,
+            problem: `is in the namespace ${ns}:, which nothing here reads (this program reads ${r.namespace}:* and its providers' ${PROVIDER_NAMESPACES.map((p) => `${p}:`).join(", ")})${ours ? `; ${name} is a ${r.namespace}: key` : ""}`,
+            example: ours ? `${r.namespace}:${name} instead of ${full}` : "remove it",
+            exampleIsText: true,
+        });
+    }
 }
 
 function readEnvironment(r: ConfigReader, stack: string, value: unknown): Environment {

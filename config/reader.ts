@@ -13,22 +13,25 @@ export interface ConfigIssue {
     readonly problem: string;
     /** A valid value, written as it would appear in the stack file. */
     readonly example: string;
+    /** The example is a sentence (what to write instead), not the key's value. */
+    readonly exampleIsText?: boolean;
 }
 
 export class ConfigValidationError extends Error {
-    constructor(readonly stack: string, readonly issues: readonly ConfigIssue[]) {
-        super(formatIssues(stack, issues));
+    /** `file`: the file the problems are in, when it is not the stack's own Pulumi.<stack>.yaml. */
+    constructor(readonly stack: string, readonly issues: readonly ConfigIssue[], readonly file?: string) {
+        super(formatIssues(stack, issues, file));
         this.name = "ConfigValidationError";
     }
 }
 
-export function formatIssues(stack: string, issues: readonly ConfigIssue[]): string {
-    const lines = issues.map((i) => `  - ${i.key}: ${i.problem}\n      e.g. ${i.key} = ${i.example}`);
+export function formatIssues(stack: string, issues: readonly ConfigIssue[], file?: string): string {
+    const lines = issues.map((i) => `  - ${i.key}: ${i.problem}\n      e.g. ${i.exampleIsText ? i.example : `${i.key} = ${i.example}`}`);
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
     return (
         `Invalid configuration for stack "${stack}" (${count}); nothing was deployed:\n` +
         `${lines.join("\n")}\n` +
-        `Fix the values in Pulumi.${stack.split("/").pop()}.yaml (or with \`pulumi config set --path\`).`
+        (file !== undefined ? `Fix ${file}.` : `Fix the values in Pulumi.${stack.split("/").pop()}.yaml (or with \`pulumi config set --path\`).`)
     );
 }
 

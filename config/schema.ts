@@ -541,6 +541,13 @@ export type Resolved<T, Absent extends keyof T = never> = T extends readonly (in
         ? { readonly [K in Exclude<keyof T, Absent>]-?: Resolved<Exclude<T[K], undefined>> } & { readonly [K in Absent]?: Resolved<Exclude<T[K], undefined>> }
         : T;
 
+/**
+ * The namespaces of the providers the program uses (its @pulumi/* packages): their keys
+ * (`aws:region`, `kubernetes:kubeconfig`) pass to the providers. A key of any other namespace is
+ * read by nothing: a typo of the project's namespace, or another project's file.
+ */
+export const PROVIDER_NAMESPACES = ["aws", "azure-native", "gcp", "kubernetes", "vault", "pulumi"] as const;
+
 /** Keys of the project namespace this program reads; anything else is a typo. */
 export const KNOWN_KEYS = Object.keys(DeliverySchema.properties) as (keyof typeof DeliverySchema.properties)[];
 /** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */

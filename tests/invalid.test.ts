@@ -48,14 +48,42 @@ const CASES: Record<string, Case> = {
     "tls-without-dns.yaml": { says: ["delivery:tls: needs delivery:dns: the ClusterIssuer answers DNS-01 challenges in the zone"], problems: 1 },
     "dns-existing-zone-without-id.yaml": { says: ["delivery:dns.zoneId: is required with dns.create: false: the existing zone's Route 53 hosted zone id"], problems: 1 },
     "secret-url-in-store.yaml": { says: ["delivery:secrets.stores[0].server: must be an https URL; got a value that is not shown"], problems: 1, never: ["s3cr3tvaulttoken", "root:"] },
+    "yaml-duplicate-key.yaml": {
+        says: ["delivery:app.env.DB_PASSWORD: is given twice in", "(lines 7 and 8): YAML would keep only one of them, silently", "delivery:app: is given twice in", "(lines 4 and 9)"],
+        problems: 2, never: ["hunter2"],
+    },
+    "yaml-tab-indent.yaml": { says: ["yaml-tab-indent.yaml:4:1: is not valid YAML: Tabs are not allowed as indentation"], problems: 1 },
+    "yaml-syntax.yaml": { says: ["yaml-syntax.yaml:6:1: is not valid YAML: Flow map in block collection must be sufficiently indented and end with a }"], problems: 1, never: ["s3cr3tvaulttoken", "root:"] },
+    "not-a-mapping.yaml": { says: ["not-a-mapping.yaml: must be a mapping with config: at the top, got a list"], problems: 1 },
+    "empty-file.yaml": { says: ["empty-file.yaml: is empty"], problems: 1 },
+    "key-outside-config.yaml": {
+        says: ["delivery:app: is a configuration key at the top level (", "key-outside-config.yaml:2:1); configuration goes under config:", "config: is missing from"],
+        problems: 2,
+    },
+    "key-without-namespace.yaml": {
+        says: ["app: is not a configuration key (", "keys are <namespace>:<name>, like delivery:app or aws:region", "e.g. delivery:app"],
+        problems: 1,
+    },
+    "other-namespace.yaml": {
+        says: ["deliver:pin: is in the namespace deliver:, which nothing here reads (this program reads delivery:* and its providers' aws:, azure-native:, gcp:, kubernetes:, vault:, pulumi:); pin is a delivery: key",
+            "e.g. delivery:pin instead of deliver:pin", "storefront:dbUrl: is in the namespace storefront:"],
+        problems: 2, never: ["hunter2"],
+    },
+    "multiple-documents.yaml": { says: ["multiple-documents.yaml: holds 2 YAML documents (---); a stack file is one document"], problems: 1 },
+    "yaml-numbers.yaml": {
+        says: ["delivery:app.port: is 08080 at", "YAML 1.1 (the Pulumi CLI) reads a number with a leading zero as octal", "delivery:app.replicas: is .nan at", "not a number any setting takes"],
+        problems: 2,
+    },
 };
 
-async function plan(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = "";
     let stderr = "";
-    const code = await main(["--stack", "prod", "--config", path.join(INVALID, file)], { write: (t: string) => (stdout += t) }, { write: (t: string) => (stderr += t) });
+    const code = await main(argv, { write: (t: string) => (stdout += t) }, { write: (t: string) => (stderr += t) });
     return { code, stdout, stderr };
 }
+
+const plan = (file: string) => run(["--stack", "prod", "--config", path.join(INVALID, file)]);
 
 describe("invalid configs: exit 2, the key named, the root cause once, nothing echoed", () => {
     it("has a case for every file in tests/fixtures/invalid", () => {
@@ -71,11 +99,35 @@ describe("invalid configs: exit 2, the key named, the root cause once, nothing e
             for (const s of c.says) {
                 assert.ok(r.stderr.includes(s), `expected "${s}" in:\n${r.stderr}`);
             }
-            assert.equal((r.stderr.match(/^ {2}- delivery:/gm) ?? []).length, c.problems, r.stderr);
+            assert.equal((r.stderr.match(/^ {2}- /gm) ?? []).length, c.problems, r.stderr);
             for (const n of c.never ?? []) {
                 assert.ok(!r.stderr.includes(n), `echoed ${n}:\n${r.stderr}`);
             }
             assert.ok(!/\n\s+at /.test(r.stderr), `stack trace:\n${r.stderr}`);
+        });
+    }
+});
+
+describe("invalid command lines and files: exit 2, what to type instead, nothing evaluated", () => {
+    const CLI: Record<string, { argv: string[]; says: string }> = {
+        "an override file that does not exist": { argv: ["--stack", "prod", "--config", path.join(INVALID, "no-such-file.yaml")], says: "no-such-file.yaml: does not exist" },
+        "a directory instead of an override file": { argv: ["--stack", "prod", "--config", INVALID], says: "fixtures/invalid: is a directory, not a stack file" },
+        "--config without a file": { argv: ["--stack", "prod", "--config"], says: "--config needs a file in the stack file format, e.g. --config overrides.yaml" },
+        "--config followed by another flag": { argv: ["--stack", "prod", "--config", "--json"], says: "--config needs a file" },
+        "--stack without a name": { argv: ["--json", "--stack"], says: "--stack needs a stack name, e.g. --stack prod" },
+        "--stack given twice": { argv: ["--stack", "dev", "--stack", "prod"], says: "--stack is given twice (dev and prod): a plan is of one stack" },
+        "an unknown stack": { argv: ["--stack", "qa"], says: 'no stack "qa" here (no Pulumi.qa.yaml); the stacks here: dev, prod, staging' },
+        "a path instead of a stack name": { argv: ["--stack", "../prod"], says: '"../prod" is not a stack name (letters, digits, -, _ and .); the stacks here: dev, prod, staging' },
+        "an unknown flag": { argv: ["--stack", "prod", "--dry-run"], says: 'unknown argument "--dry-run" (usage: npm run plan -- --stack <stack>' },
+    };
+    for (const [name, c] of Object.entries(CLI)) {
+        it(name, async () => {
+            const r = await run(c.argv);
+            assert.equal(r.code, 2, r.stderr);
+            assert.equal(r.stdout, "", "nothing is planned");
+            assert.ok(r.stderr.startsWith("plan failed: "), r.stderr);
+            assert.ok(r.stderr.includes(c.says), `expected "${c.says}" in:\n${r.stderr}`);
+            assert.ok(!/\n\s+at |internal error/.test(r.stderr), `not a clean refusal:\n${r.stderr}`);
         });
     }
 });
