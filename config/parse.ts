@@ -16,6 +16,7 @@ import { checkDns, readDns, readTls } from "./dns";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
 import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
+import { isLiteralSecretValue, isSecretName, secretShape } from "../policy/lib/secrets";
 import {
     AppSchema, BudgetSchema, ChartSchema, ObservabilitySchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
     PromotionSchema, PROVIDER_NAMESPACES, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
@@ -96,6 +97,8 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
             `pulumi config set --secret ${raw.project}:ibmApiKey <key>`);
     }
 
+    checkSecretValues(r, v, raw.secretKeys);
+
     if (r.issues.length > 0) {
         throw new ConfigValidationError(raw.stack, r.issues);
     }
@@ -105,6 +108,52 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
         ...(dns !== undefined ? { dns } : {}), ...(tls !== undefined ? { tls } : {}),
         kubeconfig: text(v.kubeconfig), ibmApiKey: text(v.ibmApiKey), vaultToken: text(v.vaultToken),
     };
+}
+
+/** Maps whose keys the stack chooses (environment variables, chart values): a key named like a secret holds one. */
+const FREE_FORM = /^(app\.env|values)(\.|$)/;
+
+/**
+ * Secrets never go in a stack file except under the secret keys (`pulumi config set --secret`):
+ * a `secure:` value under any other key, a value shaped like a credential (an AWS key, a private
+ * key, a token, a password in a URL) anywhere, and a literal under a secret-named environment
+ * variable or chart value are refused, never shown. A key already reported is not reported again.
+ */
+function checkSecretValues(r: ConfigReader, values: Readonly<Record<string, unknown>>, secretKeys: ReadonlySet<string>): void {
+    const reported = (key: string) => r.issues.some((i) => i.key === `${r.namespace}:${key}` || i.key.startsWith(`${r.namespace}:${key}.`) || i.key.startsWith(`${r.namespace}:${key}[`));
+    const store = "a store: delivery:secrets.secrets: [{ name, remoteKey, envVar }] (or a secret key set with pulumi config set --secret)";
+    for (const key of secretKeys) {
+        if (!(SECRET_KEYS as readonly string[]).includes(key)) {
+            r.issues.push({
+                key: `${r.namespace}:${key}`,
+                problem: `holds a secret (secure:) value, but nothing under ${r.namespace}:${key} is a secret setting: it would reach the cluster and the outputs as plain configuration (not shown)`,
+                example: `the value in ${store}; ${r.namespace}:${key} itself in plain text`,
+                exampleIsText: true,
+            });
+        }
+    }
+    const walk = (key: string, value: unknown): void => {
+        if (Array.isArray(value)) {
+            value.forEach((x, i) => walk(`${key}[${i}]`, x));
+        } else if (value !== null && typeof value === "object") {
+            for (const [k, x] of Object.entries(value)) {
+                walk(`${key}.${k}`, x);
+            }
+        } else if (typeof value === "string" && !reported(key)) {
+            const shape = secretShape(value);
+            const last = key.split(/[.[\]]/).filter(Boolean).pop() ?? key;
+            if (shape !== undefined) {
+                r.issues.push({ key: `${r.namespace}:${key}`, problem: `looks like ${shape} (not shown): secrets never go in a stack file`, example: `the secret in ${store}`, exampleIsText: true });
+            } else if (FREE_FORM.test(key) && isSecretName(last) && isLiteralSecretValue(value)) {
+                r.issues.push({ key: `${r.namespace}:${key}`, problem: `is named like a secret and holds a literal value (not shown): secrets never go in a stack file`, example: `the secret in ${store}`, exampleIsText: true });
+            }
+        }
+    };
+    for (const [key, value] of Object.entries(values)) {
+        if (!(SECRET_KEYS as readonly string[]).includes(key) && !secretKeys.has(key)) {
+            walk(key, value);
+        }
+    }
 }
 
 /** A key of a namespace nothing reads: a misspelt project namespace, or another project's key. */

@@ -69,6 +69,19 @@ const CASES: Record<string, Case> = {
             "e.g. delivery:pin instead of deliver:pin", "storefront:dbUrl: is in the namespace storefront:"],
         problems: 2, never: ["hunter2"],
     },
+    "secure-value-in-plain-key.yaml": {
+        says: ["delivery:app: holds a secret (secure:) value, but nothing under delivery:app is a secret setting", "e.g. the value in a store: delivery:secrets.secrets"],
+        problems: 1, never: ["s3cr3t-signing-value-42"],
+    },
+    "secret-shaped-values.yaml": {
+        says: [
+            "delivery:app.env.UPSTREAM_AUTH: looks like a JSON Web Token (not shown): secrets never go in a stack file",
+            "delivery:app.env.DB_PASSWORD: is named like a secret and holds a literal value (not shown)",
+            "delivery:pin.reason: looks like an AWS access key id (not shown)",
+            "delivery:observability.tracing.endpoint: looks like a password inside a URL (not shown)",
+        ],
+        problems: 4, never: ["eyJhbGciOiJIUzI1NiJ9", "correct-horse-battery", "AKIAIOSFODNN7EXAMPLE", "tr4c3pass"],
+    },
     "multiple-documents.yaml": { says: ["multiple-documents.yaml: holds 2 YAML documents (---); a stack file is one document"], problems: 1 },
     "yaml-numbers.yaml": {
         says: ["delivery:app.port: is 08080 at", "YAML 1.1 (the Pulumi CLI) reads a number with a leading zero as octal", "delivery:app.replicas: is .nan at", "not a number any setting takes"],

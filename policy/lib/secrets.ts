@@ -39,6 +39,7 @@ const SECRET_SHAPES: readonly { readonly what: string; readonly pattern: RegExp 
     { what: "a Stripe live key", pattern: /\b[rs]k_live_[A-Za-z0-9]{16,}/ },
     { what: "a Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
     { what: "a password inside a URL", pattern: /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i },
+    { what: "a JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
 ];
 
 /** What kind of secret a value looks like, or undefined. */
