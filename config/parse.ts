@@ -10,7 +10,7 @@ import {
 } from "./model";
 import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader";
 import { TSchema } from "@sinclair/typebox";
-import { readSecrets } from "./secrets";
+import { readSecrets, secretEnvVar } from "./secrets";
 import { readChart, readInlineValues, readValuesFiles } from "./chart";
 import { checkDns, readDns, readTls } from "./dns";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
@@ -97,6 +97,12 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
             `pulumi config set --secret ${raw.project}:ibmApiKey <key>`);
     }
 
+    secrets.secrets.forEach((d, i) => {
+        const name = secretEnvVar(d);
+        if (name !== undefined && name in app.env) {
+            r.issue(`app.env.${name}`, `is also loaded from secrets.secrets[${i}] (${d.name}): the container would get it twice and the last one silently wins`, "remove it from app.env");
+        }
+    });
     checkSecretValues(r, v, raw.secretKeys);
 
     if (r.issues.length > 0) {
@@ -332,14 +338,8 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
 
 /** Zones are listed once each and belong to the stack's region. */
 function checkZones(r: ConfigReader, c: ClusterConfig, provider: ClusterProvider): void {
-    const seen = new Map<string, number>();
+    // A zone listed twice is reported by the list's schema (uniqueItems).
     c.zones.forEach((z, i) => {
-        if (seen.has(z)) {
-            r.issue(`cluster.zones[${i}]`, `repeats zone ${show(z)} (also cluster.zones[${seen.get(z)}]): a zone counts once toward zone redundancy`,
-                provider === "azure" ? `["1", "2", "3"]` : `[${c.region}a, ${c.region}b, ${c.region}c]`);
-        } else {
-            seen.set(z, i);
-        }
         if (c.region === "" || z === "") {
             return;
         }
@@ -636,6 +636,9 @@ function readBudget(r: ConfigReader, value: unknown, cluster: ClusterConfig): Bu
     const thresholds = (o.thresholds === undefined ? [...(B.thresholds.default as number[])] : Array.isArray(o.thresholds)
         ? o.thresholds.map((t, i) => r.integer(`budget.thresholds[${i}]`, t, B.thresholds.items))
         : (r.issue("budget.thresholds", `must be a list, got ${show(o.thresholds)}`, exampleText(B.thresholds.examples[0])), []));
+    if (Array.isArray(o.thresholds)) {
+        r.repeats("budget.thresholds", thresholds, B.thresholds["x-unique"]);
+    }
     if (Array.isArray(o.thresholds) && thresholds.length === 0) {
         r.issue("budget.thresholds", "is empty: give at least one threshold, or leave it out for 80 and 100", exampleText(B.thresholds.examples[0]));
     }

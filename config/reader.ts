@@ -76,6 +76,8 @@ interface SchemaNode {
     readonly properties?: Readonly<Record<string, SchemaNode>>;
     readonly additionalProperties?: unknown;
     readonly "x-hint"?: string;
+    readonly uniqueItems?: boolean;
+    readonly "x-unique"?: string;
 }
 
 function isSchema(x: unknown): x is TSchema {
@@ -248,9 +250,27 @@ export class ConfigReader {
             this.issue(key, `must be a list, got ${this.show(key, value)}`, opts.example);
             return [];
         }
-        return value.map((item, i) => {
+        const out = value.map((item, i) => {
             const itemOpts = items !== undefined ? fromSchema<string>(items as TSchema) : { pattern: opts.pattern, what: opts.what };
             return this.string(`${key}[${i}]`, item, { ...itemOpts, default: undefined, example: opts.example, optional: false });
+        });
+        if (isSchema(rule) && (rule as SchemaNode).uniqueItems === true) {
+            this.repeats(key, out, (rule as SchemaNode)["x-unique"]);
+        }
+        return out;
+    }
+
+    /** Records an issue for every entry that repeats an earlier one (`why`: the reason each may appear once). */
+    repeats(key: string, items: readonly unknown[], why?: string): void {
+        const first = new Map<string, number>();
+        items.forEach((item, i) => {
+            const id = JSON.stringify(item);
+            const j = first.get(id);
+            if (j === undefined) {
+                first.set(id, i);
+            } else {
+                this.issue(`${key}[${i}]`, `repeats ${this.show(key, item)} (also ${key}[${j}])${why ? `: ${why}` : ""}`, "remove the repeated entry");
+            }
         });
     }
 

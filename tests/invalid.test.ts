@@ -22,7 +22,18 @@ interface Case {
 const CASES: Record<string, Case> = {
     "cidr-octet.yaml": { says: ['delivery:cluster.network.cidr: must be an IPv4 CIDR; got "10.300.0.0/16"'], problems: 1 },
     "network-too-small.yaml": { says: ["delivery:cluster.network.cidr: is a /28; the program splits the network into 16 subnets"], problems: 1 },
-    "azure-duplicate-zones.yaml": { says: ['delivery:cluster.zones[2]: repeats zone "2" (also cluster.zones[1]): a zone counts once toward zone redundancy'], problems: 1 },
+    "azure-duplicate-zones.yaml": { says: ['delivery:cluster.zones[2]: repeats "2" (also cluster.zones[1]): a zone counts once toward zone redundancy'], problems: 1 },
+    "duplicate-entries.yaml": {
+        says: [
+            'delivery:cluster.endpoint.allowedCidrs[1]: repeats "203.0.113.0/24" (also cluster.endpoint.allowedCidrs[0]): a range is allowed once',
+            'delivery:override.gates[1]: repeats "soak" (also override.gates[0]): a gate is overridden once',
+            "delivery:budget.thresholds[2]: repeats 80 (also budget.thresholds[1]): one alert per threshold",
+            'delivery:secrets.secrets[2].name: repeats "database" (also secrets.secrets[0].name): each declared secret is its own Kubernetes secret',
+            "delivery:secrets.secrets[1].envVar: loads PAYMENTS_API_KEY, as secrets.secrets[0] does: the container would get the variable twice",
+            "delivery:app.env.REGION: is also loaded from secrets.secrets[2] (database)",
+        ],
+        problems: 6,
+    },
     "gcp-zone-outside-region.yaml": { says: ['delivery:cluster.zones[2]: "us-central1-a" is not a zone of region europe-west1'], problems: 1 },
     "network-host-bits.yaml": { says: ["delivery:cluster.network.cidr: 10.30.5.0/16 has host bits set"], problems: 1 },
     "limits-below-requests.yaml": { says: ["delivery:app.resources.limits.cpu: is 500m, below app.resources.requests.cpu (2)", "delivery:app.resources.limits.memory: is 512Mi, below"], problems: 2 },

@@ -127,6 +127,9 @@ function rules(n: Json): string {
     if (n.minItems !== undefined) {
         parts.push(`at least ${n.minItems}`);
     }
+    if (n.uniqueItems === true) {
+        parts.push(`each once (${String(n["x-unique"])})`);
+    }
     if (n.type === "array" && (n.items as Json).properties === undefined) {
         const each = rules(n.items as Json);
         if (each) {
