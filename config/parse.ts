@@ -16,7 +16,7 @@ import { checkDns, readDns, readTls } from "./dns";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
 import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
-import { isLiteralSecretValue, isSecretName, secretShape } from "../policy/lib/secrets";
+import { secretShape } from "../policy/lib/secrets";
 import {
     AppSchema, BudgetSchema, ChartSchema, ObservabilitySchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
     PromotionSchema, PROVIDER_NAMESPACES, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
@@ -116,14 +116,17 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     };
 }
 
-/** Maps whose keys the stack chooses (environment variables, chart values): a key named like a secret holds one. */
-const FREE_FORM = /^(app\.env|values)(\.|$)/;
+/**
+ * The chart's environment and values: what reaches the workloads is judged on the rendered objects
+ * by the policy pack (workload-plaintext-secrets: mandatory in production, advisory elsewhere).
+ */
+const RENDERED = /^(app\.env|values)(\.|\[|$)/;
 
 /**
  * Secrets never go in a stack file except under the secret keys (`pulumi config set --secret`):
- * a `secure:` value under any other key, a value shaped like a credential (an AWS key, a private
- * key, a token, a password in a URL) anywhere, and a literal under a secret-named environment
- * variable or chart value are refused, never shown. A key already reported is not reported again.
+ * a `secure:` value under any other key, and a value shaped like a credential (an AWS key, a
+ * private key, a token, a password in a URL) in any setting of the program's own, are refused and
+ * never shown. A key already reported is not reported again.
  */
 function checkSecretValues(r: ConfigReader, values: Readonly<Record<string, unknown>>, secretKeys: ReadonlySet<string>): void {
     const reported = (key: string) => r.issues.some((i) => i.key === `${r.namespace}:${key}` || i.key.startsWith(`${r.namespace}:${key}.`) || i.key.startsWith(`${r.namespace}:${key}[`));
@@ -139,6 +142,9 @@ function checkSecretValues(r: ConfigReader, values: Readonly<Record<string, unkn
         }
     }
     const walk = (key: string, value: unknown): void => {
+        if (RENDERED.test(key)) {
+            return;
+        }
         if (Array.isArray(value)) {
             value.forEach((x, i) => walk(`${key}[${i}]`, x));
         } else if (value !== null && typeof value === "object") {
@@ -147,11 +153,8 @@ function checkSecretValues(r: ConfigReader, values: Readonly<Record<string, unkn
             }
         } else if (typeof value === "string" && !reported(key)) {
             const shape = secretShape(value);
-            const last = key.split(/[.[\]]/).filter(Boolean).pop() ?? key;
             if (shape !== undefined) {
                 r.issues.push({ key: `${r.namespace}:${key}`, problem: `looks like ${shape} (not shown): secrets never go in a stack file`, example: `the secret in ${store}`, exampleIsText: true });
-            } else if (FREE_FORM.test(key) && isSecretName(last) && isLiteralSecretValue(value)) {
-                r.issues.push({ key: `${r.namespace}:${key}`, problem: `is named like a secret and holds a literal value (not shown): secrets never go in a stack file`, example: `the secret in ${store}`, exampleIsText: true });
             }
         }
     };

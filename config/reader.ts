@@ -260,8 +260,9 @@ export class ConfigReader {
         return out;
     }
 
-    /** Records an issue for every entry that repeats an earlier one (`why`: the reason each may appear once). */
-    repeats(key: string, items: readonly unknown[], why?: string): void {
+    /** Records an issue for every entry that repeats an earlier one (`unique`: "<entry>: <why each may appear once>"). */
+    repeats(key: string, items: readonly unknown[], unique?: string): void {
+        const [what, why] = unique?.includes(": ") ? [`${unique.slice(0, unique.indexOf(": "))} `, unique.slice(unique.indexOf(": ") + 2)] : ["", unique];
         const first = new Map<string, number>();
         items.forEach((item, i) => {
             const id = JSON.stringify(item);
@@ -269,7 +270,7 @@ export class ConfigReader {
             if (j === undefined) {
                 first.set(id, i);
             } else {
-                this.issue(`${key}[${i}]`, `repeats ${this.show(key, item)} (also ${key}[${j}])${why ? `: ${why}` : ""}`, "remove the repeated entry");
+                this.issue(`${key}[${i}]`, `repeats ${what}${this.show(key, item)} (also ${key}[${j}])${why ? `: ${why}` : ""}`, "remove the repeated entry");
             }
         });
     }

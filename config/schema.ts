@@ -19,7 +19,8 @@
  * - `x-default`: the default when it depends on the environment or another key (text).
  * - `x-secret`: the key's value must be a Pulumi secret.
  * - `x-hint`: added to the program's message when a value is not one of an enum's.
- * - `x-unique`: with `uniqueItems`, why an entry may be listed once (added to the message).
+ * - `x-unique`: with `uniqueItems`, what an entry is and why it may be listed once ("zone: a zone
+ *   counts once toward zone redundancy"), for the program's message.
  */
 import { Type, TSchema, Static, TProperties } from "@sinclair/typebox";
 
@@ -65,7 +66,7 @@ function Flag(description: string, o: { default?: boolean; xDefault?: string; ex
     });
 }
 
-/** `unique`: each entry at most once, and why (a repeat is a copy-paste slip that would be ignored or collide). */
+/** `unique`: each entry at most once, as "<entry>: <why>" (a repeat is a copy-paste slip that would be ignored or collide). */
 function List<T extends TSchema>(items: T, description: string, o: { example: unknown; default?: unknown[]; minItems?: number; unique?: string }) {
     return Type.Array(items, {
         description, examples: [o.example],
@@ -143,7 +144,7 @@ export const ClusterSchema = Section({
     name: Opt(Text("Cluster name.", { pattern: PATTERNS.dnsLabel, what: "a DNS label", xDefault: "delivery-<env short name>", example: "delivery-prod" })),
     region: Opt(Text("Cloud region (required for aws, azure, gcp).", { pattern: "^[a-z0-9-]+$", what: "a region name", example: "eu-west-1" })),
     zones: Opt(List(Type.String(), "Zones the nodes spread over (AWS AZ names, Azure zone numbers, GCP zone names); at least one on a cloud.", {
-        default: [], example: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], unique: "a zone counts once toward zone redundancy",
+        default: [], example: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], unique: "zone: a zone counts once toward zone redundancy",
     })),
     version: Opt(Text("Kubernetes minor version, quoted.", { pattern: PATTERNS.k8sVersion, what: "a quoted minor version like \"1.31\"", default: "1.31", example: "1.31" })),
     nodes: Opt(Section({
@@ -159,7 +160,7 @@ export const ClusterSchema = Section({
     endpoint: Opt(Section({
         private: Opt(Flag("API endpoint reachable only from inside the network.", { default: false })),
         allowedCidrs: Opt(List(Text("A CIDR allowed to reach the public endpoint.", { pattern: PATTERNS.cidr, what: "an IPv4 CIDR", example: "203.0.113.0/24" }),
-            "CIDRs allowed to reach a public API endpoint (empty: everyone; the policy pack blocks this in prod).", { default: [], example: ["203.0.113.0/24"], unique: "a range is allowed once" })),
+            "CIDRs allowed to reach a public API endpoint (empty: everyone; the policy pack blocks this in prod).", { default: [], example: ["203.0.113.0/24"], unique: "range: a range is allowed once" })),
     }, "The Kubernetes API endpoint.", { private: true })),
     encryption: Opt(Section({
         kms: Opt(Flag("Encrypt Kubernetes secrets with a KMS key created by the program (or keyId).", { default: true })),
@@ -169,7 +170,7 @@ export const ClusterSchema = Section({
     autoUpgrade: Opt(Flag("Automatic node and control-plane patch upgrades.", { default: true })),
     protect: Opt(Flag("Protect the cluster against deletion.", { xDefault: "true in production, false elsewhere" })),
     adminArns: Opt(List(Text("An IAM role or user ARN.", { pattern: "^arn:aws[a-z-]*:iam::\\d{12}:(role|user)\\/[\\w+=,.@/-]+$", what: "an IAM role or user ARN", example: "arn:aws:iam::123456789012:role/platform-admins" }),
-        "IAM principals given cluster-admin through EKS access entries; the deployer is always added.", { default: [], example: ["arn:aws:iam::123456789012:role/platform-admins"], unique: "one access entry per principal" })),
+        "IAM principals given cluster-admin through EKS access entries; the deployer is always added.", { default: [], example: ["arn:aws:iam::123456789012:role/platform-admins"], unique: "principal: one access entry per principal" })),
     project: Opt(Text("GCP project (required for gcp).", { pattern: PATTERNS.gcpProject, what: "a GCP project id", example: "acme-prod-123" })),
     resourceGroup: Opt(Text("Existing resource group (azure).", { xDefault: "a new one named after the cluster", example: "rg-delivery-prod" })),
     context: Opt(Text("kubeconfig context (existing). A production stack on an existing cluster needs the owners' marker in it: ConfigMap kube-system/delivery-cluster with environment: production.", { example: "kind-local" })),
@@ -253,7 +254,7 @@ export const ChartSchema = Section({
     appValues: Opt(Flag("Give the typed delivery:app keys to the chart under the bundled chart's value names (replicaCount, resources, autoscaling, podDisruptionBudget, ingress, env…); set it for a chart that follows those names.", { xDefault: "true for the bundled chart, false otherwise" })),
 }, "The chart: the bundled one, a directory, a Helm repository or an OCI registry.", { path: "charts/app" });
 
-export const ValuesFilesSchema = List(Type.String(), "Values files inside the project, merged in order before delivery:values.", { default: [], example: ["values/prod.yaml"], unique: "a file merged twice changes nothing the first merge did not" });
+export const ValuesFilesSchema = List(Type.String(), "Values files inside the project, merged in order before delivery:values.", { default: [], example: ["values/prod.yaml"], unique: "file: a file merged twice changes nothing the first merge did not" });
 
 export const ValuesSchema = Type.Object({}, {
     additionalProperties: true,
@@ -308,7 +309,7 @@ export const VerificationSchema = Section({
 export const OVERRIDABLE_GATES = ["soak", "freeze"] as const;
 
 export const OverrideSchema = Section({
-    gates: List(OneOf(OVERRIDABLE_GATES, "A gate to override (policy is never overridden).", { example: "soak", hint: "policy is never overridden" }), "The gates to override.", { example: ["soak"], minItems: 1, unique: "a gate is overridden once" }),
+    gates: List(OneOf(OVERRIDABLE_GATES, "A gate to override (policy is never overridden).", { example: "soak", hint: "policy is never overridden" }), "The gates to override.", { example: ["soak"], minItems: 1, unique: "gate: a gate is overridden once" }),
     reason: Text("Why (incident or ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2300: checkout hotfix cannot wait for the soak" }),
 }, "The emergency override of soak or freeze windows: recorded and reported by the policy pack.", { gates: ["soak"], reason: "INC-2300: checkout hotfix cannot wait for the soak" });
 
@@ -356,9 +357,9 @@ export const ObservabilitySchema = Section({
 export const BudgetSchema = Section({
     monthlyUsd: Whole("Monthly budget of this stack in US dollars.", { minimum: 1, maximum: 10000000, example: 2500 }),
     thresholds: Opt(List(Whole("Percent of the budget.", { minimum: 1, maximum: 1000, example: 80 }),
-        "Alert thresholds in percent of the budget, on actual spend (and on the forecast at 100).", { default: [80, 100], example: [50, 80, 100], minItems: 1, unique: "one alert per threshold" })),
+        "Alert thresholds in percent of the budget, on actual spend (and on the forecast at 100).", { default: [80, 100], example: [50, 80, 100], minItems: 1, unique: "threshold: one alert per threshold" })),
     recipients: List(Text("An email address.", { pattern: "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", what: "an email address", example: "platform@acme.example" }),
-        "Who gets the alerts.", { example: ["platform@acme.example"], minItems: 1, unique: "one subscription per address" }),
+        "Who gets the alerts.", { example: ["platform@acme.example"], minItems: 1, unique: "address: one subscription per address" }),
     billingAccount: Opt(Text("GCP billing account the budget belongs to (required on gcp).", { pattern: "^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$", what: "a billing account id like 012345-6789AB-CDEF01", example: "012345-6789AB-CDEF01" })),
 }, "Monthly budget with alerts: an AWS Budget filtered by the stack's cost-allocation tag (activate the `stack` tag in the billing console), an Azure consumption budget on the resource group, a GCP billing budget on the project and the stack's label. `npm run plan` compares it with the estimate.", { monthlyUsd: 2500, recipients: ["platform@acme.example"] });
 
@@ -486,7 +487,7 @@ export const SecretsSchema = Section({
     clusterStore: Opt(Section({
         store: Text("The store (by name) offered cluster-wide.", { example: "vault" }),
         namespaces: List(Text("A namespace that may use it.", { pattern: PATTERNS.dnsLabel, what: "a namespace name", example: "storefront-prod" }),
-            "The namespaces that may use the ClusterSecretStore (never open to all).", { example: ["storefront-prod"], minItems: 1, unique: "a namespace is allowed once" }),
+            "The namespaces that may use the ClusterSecretStore (never open to all).", { example: ["storefront-prod"], minItems: 1, unique: "namespace: a namespace is allowed once" }),
     }, "A ClusterSecretStore, narrowed to the listed namespaces.", { store: "vault", namespaces: ["storefront-prod"] })),
     sealedSecrets: Opt(Section({
         enabled: Opt(Flag("Install the Sealed Secrets controller.", { default: false })),

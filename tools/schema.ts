@@ -128,7 +128,7 @@ function rules(n: Json): string {
         parts.push(`at least ${n.minItems}`);
     }
     if (n.uniqueItems === true) {
-        parts.push(`each once (${String(n["x-unique"])})`);
+        parts.push(`each once (${String(n["x-unique"]).replace(/^[^:]*: /, "")})`);
     }
     if (n.type === "array" && (n.items as Json).properties === undefined) {
         const each = rules(n.items as Json);
