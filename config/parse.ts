@@ -129,7 +129,6 @@ const RENDERED = /^(app\.env|values)(\.|\[|$)/;
  * never shown. A key already reported is not reported again.
  */
 function checkSecretValues(r: ConfigReader, values: Readonly<Record<string, unknown>>, secretKeys: ReadonlySet<string>): void {
-    const reported = (key: string) => r.issues.some((i) => i.key === `${r.namespace}:${key}` || i.key.startsWith(`${r.namespace}:${key}.`) || i.key.startsWith(`${r.namespace}:${key}[`));
     const store = "a store: delivery:secrets.secrets: [{ name, remoteKey, envVar }] (or a secret key set with pulumi config set --secret)";
     for (const key of secretKeys) {
         if (!(SECRET_KEYS as readonly string[]).includes(key)) {
@@ -151,7 +150,7 @@ function checkSecretValues(r: ConfigReader, values: Readonly<Record<string, unkn
             for (const [k, x] of Object.entries(value)) {
                 walk(`${key}.${k}`, x);
             }
-        } else if (typeof value === "string" && !reported(key)) {
+        } else if (typeof value === "string" && !r.reported(key)) {
             const shape = secretShape(value);
             if (shape !== undefined) {
                 r.issues.push({ key: `${r.namespace}:${key}`, problem: `looks like ${shape} (not shown): secrets never go in a stack file`, example: `the secret in ${store}`, exampleIsText: true });
@@ -265,7 +264,7 @@ function readApp(r: ConfigReader, value: unknown, env: Environment): AppConfig {
         logLevel: r.string("app.logLevel", o.logLevel, A.logLevel) as AppConfig["logLevel"],
         features: r.map("app.features", o.features, A.features, (k, fv) => r.boolean(k, fv, FeatureFlag, { optional: false })),
         env: r.map("app.env", o.env, A.env, (k, ev) => r.string(k, ev, EnvValue, {
-            optional: false,
+            optional: false, freeText: true,
             example: r.secretLooking(k, ev) ? "nothing here: load it from the secret store (delivery:secrets.secrets: [{ name, remoteKey, envVar }])" : `"a quoted value"`,
         })),
         spreadAcrossZones: r.boolean("app.spreadAcrossZones", o.spreadAcrossZones, A.spreadAcrossZones, { default: env === "production" }),
@@ -319,6 +318,11 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
         stack: r.string("cluster.stack", o.stack, C.stack, { optional: provider !== "stack" }),
     };
     checkZones(r, cfg, provider);
+    cfg.allowedCidrs.forEach((c, i) => {
+        if (CIDR.test(c) && hasHostBits(c)) {
+            r.issue(`cluster.endpoint.allowedCidrs[${i}]`, `${c} has host bits set: the range of a /${c.split("/")[1]} starts at its network address (a single address is a /32)`, "203.0.113.0/24");
+        }
+    });
     checkNetwork(r, cfg.networkCidr, cloud);
     if (cloud && cfg.zones.length === 0) {
         r.issue("cluster.zones", `must list at least one zone for ${provider}`, provider === "azure" ? `["1", "2", "3"]` : "[eu-west-1a, eu-west-1b]");
@@ -355,16 +359,21 @@ function checkZones(r: ConfigReader, c: ClusterConfig, provider: ClusterProvider
     });
 }
 
+/** A CIDR whose address has bits set past its prefix (10.30.5.0/16): a slip for the network or for the prefix. */
+function hasHostBits(cidr: string): boolean {
+    const [addr, bits] = cidr.split("/");
+    const prefix = Number(bits);
+    const n = addr.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+    return (prefix === 0 ? n : n % 2 ** (32 - prefix)) !== 0;
+}
+
 /** The network is a network address and large enough for the subnets the program carves (16 equal parts). */
 function checkNetwork(r: ConfigReader, cidr: string, cloud: boolean): void {
     if (!CIDR.test(cidr)) {
         return;
     }
-    const [addr, bits] = cidr.split("/");
-    const prefix = Number(bits);
-    const n = addr.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-    const host = prefix === 0 ? n : n % 2 ** (32 - prefix);
-    if (host !== 0) {
+    const prefix = Number(cidr.split("/")[1]);
+    if (hasHostBits(cidr)) {
         r.issue("cluster.network.cidr", `${cidr} has host bits set: the network address of a /${prefix} ends in the prefix's boundary`, "10.20.0.0/16");
     }
     if (cloud && (prefix < 8 || prefix > 22)) {
@@ -458,14 +467,23 @@ function readPromotion(r: ConfigReader, value: unknown, env: Environment, projec
 }
 
 /** A duration key (`90s`, `30m`, `2h`, `1d`, or a sum like `1h30m`) in seconds; absent is its schema default. */
-function readDuration(r: ConfigReader, key: string, value: unknown, node: TSchema & { default?: string }): number {
+function readDuration(r: ConfigReader, key: string, value: unknown, node: TSchema & { default?: string; "x-max"?: string }): number {
     const fallback = parseDuration(node.default) ?? 0;
-    if (value === undefined || value === null || value === "") {
+    if (value === undefined || value === null) {
+        return fallback;
+    }
+    if (typeof value === "string" && value.trim() === "") {
+        r.issue(key, `is empty: give a duration, or remove the key for the default (${node.default})`, exampleText(node.examples?.[0]));
         return fallback;
     }
     const seconds = parseDuration(value);
     if (seconds === undefined) {
         r.issue(key, `${(node as { patternErrorMessage?: string }).patternErrorMessage}; got ${show(value)}`, exampleText(node.examples?.[0]));
+        return fallback;
+    }
+    const max = parseDuration(node["x-max"]);
+    if (max !== undefined && seconds > max) {
+        r.issue(key, `must be at most ${node["x-max"]}; got ${show(value)}`, exampleText(node.examples?.[0]));
         return fallback;
     }
     return seconds;
@@ -509,11 +527,36 @@ function readFreeze(r: ConfigReader, value: unknown): FreezeWindow[] {
         const from = r.string(`${key}.from`, yamlTime(o.from), W.properties.from);
         const to = r.string(`${key}.to`, yamlTime(o.to), W.properties.to);
         const reason = r.string(`${key}.reason`, o.reason, W.properties.reason);
-        if (RFC3339.test(from) && RFC3339.test(to) && Date.parse(to) <= Date.parse(from)) {
+        const [start, end] = [instant(r, `${key}.from`, from), instant(r, `${key}.to`, to)];
+        if (start !== undefined && end !== undefined && end <= start) {
             r.issue(`${key}.to`, `is not after ${key}.from (${from})`, `a time after ${from}`);
         }
-        return { from, to, reason };
+        return { from, to, reason, start, end };
+    }).map((w, i, all) => {
+        // Windows that overlap are one freeze written twice (or a typo in one of them): merge them.
+        const j = all.findIndex((o, k) => k < i && w.start !== undefined && w.end !== undefined && o.start !== undefined && o.end !== undefined && w.start < o.end && o.start < w.end && w.end > w.start && o.end > o.start);
+        if (j >= 0) {
+            r.issue(`freeze[${i}]`, `overlaps freeze[${j}] (${all[j].from} to ${all[j].to}): one window from the earlier start to the later end says the same`,
+                `{ from: ${[all[j].from, w.from].sort()[0]}, to: ${[all[j].to, w.to].sort()[1]}, reason: … }`);
+        }
+        return { from: w.from, to: w.to, reason: w.reason };
     });
+}
+
+/** An RFC 3339 time that names a real instant (2026-02-30 and 25:00 do not); undefined (and an issue) otherwise. */
+function instant(r: ConfigReader, key: string, text: string): number | undefined {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+    if (!RFC3339.test(text) || !m) {
+        return undefined;
+    }
+    const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0));
+    const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    const t = Date.parse(text);
+    if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || sec > 59 || Number.isNaN(t)) {
+        r.issue(key, `is ${show(text)}, not a real date and time (month 1–12, a day the month has, hours 0–23, minutes and seconds 0–59)`, "2026-12-20T00:00:00Z");
+        return undefined;
+    }
+    return t;
 }
 
 function readVerification(r: ConfigReader, value: unknown, app: AppConfig, helm: HelmConfig): VerificationConfig {
@@ -678,7 +721,7 @@ function checkLimits(r: ConfigReader, key: string, requests: ResourceAmounts, li
     for (const kind of ["cpu", "memory"] as const) {
         const req = quantity(requests[kind], kind);
         const lim = quantity(limits[kind], kind);
-        if (req !== undefined && lim !== undefined && lim < req) {
+        if (req !== undefined && lim !== undefined && lim < req && !r.reported(`${key}.${kind}`) && !r.reported(`${requestsKey}.${kind}`)) {
             r.issue(`${key}.${kind}`, `is ${limits[kind]}, below ${requestsKey}.${kind} (${requests[kind]}): Kubernetes refuses a limit under the request`, `"${requests[kind]}" or more`);
         }
     }

@@ -57,9 +57,11 @@ export interface Overrides<T> {
     /** true: absent is fine; false: required although the schema marks the key optional. */
     readonly optional?: boolean;
     readonly example?: string;
+    /** Text whose spaces are its own (an environment variable's value): leading or trailing ones are kept. */
+    readonly freeText?: boolean;
 }
 
-type StringOpts = Common<string> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string };
+type StringOpts = Common<string> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; freeText?: boolean };
 type IntegerOpts = Common<number> & { min?: number; max?: number };
 
 interface SchemaNode {
@@ -77,6 +79,8 @@ interface SchemaNode {
     readonly additionalProperties?: unknown;
     readonly "x-hint"?: string;
     readonly uniqueItems?: boolean;
+    readonly patternProperties?: Readonly<Record<string, SchemaNode>>;
+    readonly "x-key-what"?: string;
     readonly "x-unique"?: string;
 }
 
@@ -104,7 +108,7 @@ const patterns = new Map<string, RegExp>();
 const compiled = (source: string) => patterns.get(source) ?? patterns.set(source, new RegExp(source, "u")).get(source)!;
 
 /** The reader's options for a key, from its schema node plus what the call adds. */
-function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; min?: number; max?: number } {
+function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; min?: number; max?: number; freeText?: boolean } {
     const n = node as SchemaNode;
     const def = (over.default ?? n.default) as T | undefined;
     const optionalInSchema = n[OptionalKind] === "Optional";
@@ -117,6 +121,7 @@ function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { op
         ...(n["x-hint"] !== undefined ? { hint: n["x-hint"] } : {}),
         ...(n.minimum !== undefined ? { min: n.minimum } : {}),
         ...(n.maximum !== undefined ? { max: n.maximum } : {}),
+        ...(over.freeText ? { freeText: true } : {}),
     };
 }
 
@@ -138,6 +143,12 @@ export class ConfigReader {
     /** Shows a value in a message, unless its key or shape says it may be a secret. */
     show(key: string, value: unknown): string {
         return this.secretLooking(key, value) ? "a value that is not shown (it may be a secret)" : show(value);
+    }
+
+    /** Whether a problem is recorded for `key` or a key under it (a root cause is reported once). */
+    reported(key: string): boolean {
+        const full = `${this.namespace}:${key}`;
+        return this.issues.some((i) => i.key === full || i.key.startsWith(`${full}.`) || i.key.startsWith(`${full}[`));
     }
 
     issue(key: string, problem: string, example: string): void {
@@ -173,12 +184,17 @@ export class ConfigReader {
     string(key: string, value: unknown, opts: StringOpts & { optional: true }): string | undefined;
     string(key: string, value: unknown, rule: StringOpts | TSchema, over?: Overrides<string>): string | undefined {
         const opts: StringOpts = isSchema(rule) ? fromSchema(rule, over) : rule;
-        if (value === undefined || value === null || value === "") {
+        if (value === undefined || value === null) {
             if (opts.default !== undefined || opts.optional) {
                 return opts.default;
             }
             this.issue(key, "is required but not set", opts.example);
             return "";
+        }
+        if (typeof value === "string" && value.trim() === "" && !(opts.freeText && value !== "")) {
+            // An empty value is a substitution that failed or a value never filled in, not "use the default".
+            this.issue(key, `is ${value === "" ? "empty" : "only whitespace"}: give a value${opts.default !== undefined || opts.optional ? ", or remove the key for the default" : ""}`, opts.example);
+            return opts.default ?? "";
         }
         if (typeof value === "number") {
             // YAML turns `1.30` into 1.3: refuse numbers where text is expected instead of guessing.
@@ -188,6 +204,11 @@ export class ConfigReader {
         if (typeof value !== "string") {
             this.issue(key, `must be a string, got ${this.show(key, value)}`, opts.example);
             return "";
+        }
+        if (!opts.freeText && !opts.pattern && !opts.oneOf && value.trim() !== value) {
+            // A shape (pattern, enum) says itself whether spaces belong; free text never starts or ends with one.
+            this.issue(key, `has leading or trailing whitespace (${this.secretLooking(key, value) ? "the value is not shown" : show(value)}); it would be used as written`, opts.example);
+            return value;
         }
         if (opts.oneOf && !opts.oneOf.includes(value)) {
             this.issue(key, `must be one of ${opts.oneOf.join(", ")}; got ${this.show(key, value)}${opts.hint ? ` (${opts.hint})` : ""}`, opts.example);
@@ -201,14 +222,19 @@ export class ConfigReader {
         const opts: IntegerOpts = isSchema(rule) ? fromSchema(rule, over) : rule;
         const min = opts.min ?? Number.MIN_SAFE_INTEGER;
         const max = opts.max ?? Number.MAX_SAFE_INTEGER;
-        if (value === undefined || value === null || value === "") {
+        if (value === undefined || value === null) {
             if (opts.default !== undefined) {
                 return opts.default;
             }
             this.issue(key, "is required but not set", opts.example);
             return min;
         }
-        const n = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+        if (typeof value === "string" && /^\s*-?\d+\s*$/.test(value)) {
+            // The schema and the editor say number; `pulumi config set --path` stores digits as a number too.
+            this.issue(key, `must be a number, got the string ${this.show(key, value)}: write it without quotes`, opts.example);
+            return Number(value);
+        }
+        const n = value;
         if (typeof n !== "number" || !Number.isInteger(n)) {
             this.issue(key, `must be a whole number, got ${this.show(key, value)}`, opts.example);
             return opts.default ?? min;
@@ -222,18 +248,20 @@ export class ConfigReader {
 
     boolean(key: string, value: unknown, rule: Common<boolean> | TSchema, over?: Overrides<boolean>): boolean {
         const opts: Common<boolean> = isSchema(rule) ? fromSchema(rule, over) : rule;
-        if (value === undefined || value === null || value === "") {
+        if (value === undefined || value === null) {
             if (opts.default !== undefined) {
                 return opts.default;
             }
             this.issue(key, "is required but not set", opts.example);
             return false;
         }
-        if (value === true || value === "true") {
-            return true;
+        if (value === true || value === false) {
+            return value;
         }
-        if (value === false || value === "false") {
-            return false;
+        if (value === "true" || value === "false") {
+            // The schema and the editor say boolean; `pulumi config set --path` stores true/false as booleans too.
+            this.issue(key, `must be true or false, got the string "${value}": write it without quotes`, opts.example);
+            return value === "true";
         }
         this.issue(key, `must be true or false, got ${this.show(key, value)}`, opts.example);
         return opts.default ?? false;
@@ -279,7 +307,13 @@ export class ConfigReader {
     map<T>(key: string, value: unknown, rule: string | TSchema, read: (k: string, v: unknown) => T): Record<string, T> {
         const obj = this.object(key, value, rule);
         const out: Record<string, T> = {};
+        const node = typeof rule === "string" ? undefined : (rule as SchemaNode);
+        const keyPattern = node?.additionalProperties === false ? Object.keys(node.patternProperties ?? {})[0] : undefined;
         for (const [k, v] of Object.entries(obj)) {
+            if (keyPattern !== undefined && !compiled(keyPattern).test(k)) {
+                this.issue(`${key}.${k}`, `is not a valid key here: must be ${node?.["x-key-what"] ?? `a key matching ${keyPattern}`}`, exampleText(Object.keys((node?.examples?.[0] ?? {}) as object)[0]));
+                continue;
+            }
             out[k] = read(`${key}.${k}`, v);
         }
         return out;

@@ -19,6 +19,8 @@
  * - `x-default`: the default when it depends on the environment or another key (text).
  * - `x-secret`: the key's value must be a Pulumi secret.
  * - `x-hint`: added to the program's message when a value is not one of an enum's.
+ * - `x-max`: the longest a duration key may be (a duration text such as 30d).
+ * - `x-key-what`: on a map whose keys have a pattern, what a key must be (for the program's message).
  * - `x-unique`: with `uniqueItems`, what an entry is and why it may be listed once ("zone: a zone
  *   counts once toward zone redundancy"), for the program's message.
  */
@@ -98,8 +100,9 @@ export const PATTERNS = {
     /** An IPv4 CIDR whose octets are 0–255. */
     cidr: "^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\/(\\d|[12]\\d|3[0-2])$",
     k8sVersion: "^1\\.\\d{2}$",
-    cpu: "^(\\d+m|\\d+(\\.\\d+)?)$",
-    memory: "^\\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$",
+    /** More than zero: a zero limit or quota admits no container. */
+    cpu: "^(?=.*[1-9])(\\d+m|\\d+(\\.\\d+)?)$",
+    memory: "^(?=.*[1-9])\\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$",
     hostname: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$",
     stackRef: "^[A-Za-z0-9_.-]+\\/[A-Za-z0-9_.-]+\\/[A-Za-z0-9_.-]+$",
     duration: "^(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$",
@@ -109,14 +112,16 @@ export const PATTERNS = {
     gcpProject: "^[a-z][-a-z0-9]{4,28}[a-z0-9]$",
     urlPath: "^\\/[A-Za-z0-9._~!$&'()*+,;=:@%\\/?-]*$",
     dotted: "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$",
+    envName: "^[A-Za-z_][A-Za-z0-9_]*$",
+    featureName: "^[A-Za-z][A-Za-z0-9]*$",
 } as const;
 
 const VERSION_WHAT = "a semantic version (never latest)";
 
 function amounts(description: string, cpu: string, memory: string) {
     return Section({
-        cpu: Opt(Text("CPU quantity.", { pattern: PATTERNS.cpu, what: "a CPU quantity such as 250m or 2", default: cpu, example: "250m" })),
-        memory: Opt(Text("Memory quantity.", { pattern: PATTERNS.memory, what: "a memory quantity such as 256Mi", default: memory, example: "256Mi" })),
+        cpu: Opt(Text("CPU quantity.", { pattern: PATTERNS.cpu, what: "a CPU quantity above zero such as 250m or 2", default: cpu, example: "250m" })),
+        memory: Opt(Text("Memory quantity.", { pattern: PATTERNS.memory, what: "a memory quantity above zero such as 256Mi", default: memory, example: "256Mi" })),
     }, description, { cpu: "250m", memory: "256Mi" });
 }
 
@@ -212,9 +217,13 @@ export const AppSchema = Section({
         tls: Opt(Flag("TLS on the Ingress.", { default: true })),
     }, "Ingress.", { host: "shop.example.com" })),
     logLevel: Opt(OneOf(LOG_LEVELS, "Log level given to the app.", { default: "info", example: "info" })),
-    features: Opt(Type.Record(Type.String(), FeatureFlag, { description: "Feature flags, passed to the bundled chart as FEATURE_<NAME> environment variables.", examples: [{ newCheckout: true }] })),
-    env: Opt(Type.Record(Type.String(), EnvValue, {
+    features: Opt(Type.Record(Type.String({ pattern: PATTERNS.featureName }), FeatureFlag, {
+        description: "Feature flags, passed to the bundled chart as FEATURE_<NAME> environment variables.", examples: [{ newCheckout: true }],
+        additionalProperties: false, "x-key-what": "a feature name (letters and digits, camelCase)",
+    })),
+    env: Opt(Type.Record(Type.String({ pattern: PATTERNS.envName }), EnvValue, {
         description: "Non-secret environment variables; secrets come from delivery:secrets.", examples: [{ REGION: "eu-west-1" }],
+        additionalProperties: false, "x-key-what": "an environment variable name (letters, digits and _, not starting with a digit)",
     })),
     spreadAcrossZones: Opt(Flag("Spread replicas across zones with a topology spread constraint.", { xDefault: "true in production, false elsewhere" })),
 }, "The application.", { name: "storefront", image: "ghcr.io/acme/storefront" });
@@ -227,8 +236,8 @@ export const NamespaceSchema = Section({
     name: Opt(Text("Namespace of the app (never a platform namespace).", { pattern: PATTERNS.dnsLabel, what: "a DNS label", xDefault: "<app>-<env short name>", example: "storefront-prod" })),
     podSecurity: Opt(OneOf(POD_SECURITY, "Pod Security Admission level enforced on the namespace.", { default: "restricted", example: "restricted" })),
     quota: Opt(Section({
-        cpu: Opt(Text("CPU requests quota.", { pattern: PATTERNS.cpu, what: "a CPU quantity", default: "4", example: "8" })),
-        memory: Opt(Text("Memory requests quota.", { pattern: PATTERNS.memory, what: "a memory quantity", default: "8Gi", example: "16Gi" })),
+        cpu: Opt(Text("CPU requests quota.", { pattern: PATTERNS.cpu, what: "a CPU quantity above zero", default: "4", example: "8" })),
+        memory: Opt(Text("Memory requests quota.", { pattern: PATTERNS.memory, what: "a memory quantity above zero", default: "8Gi", example: "16Gi" })),
         pods: Opt(Whole("Pod count quota (at least the app's pods).", { minimum: 1, maximum: 5000, default: 20, example: 40 })),
     }, "ResourceQuota.", { cpu: "8", memory: "16Gi", pods: 40 })),
     limits: Opt(Section({
@@ -275,7 +284,7 @@ export const ReleaseSchema = Section(releaseFields("release"),
 
 export const PromotionSchema = Section({
     from: Opt(Text("Stack this one takes its release from (not on development); only dev → staging → prod.", { pattern: PATTERNS.stackRef, what: "a stack reference <org>/<project>/<stack>", xDefault: "organization/<project>/<upstream>", example: "organization/delivery/staging" })),
-    soak: Opt(Text("How long the upstream must have run a release, verified, before this stack takes it.", { pattern: PATTERNS.duration, what: "a duration such as 30m, 2h or 1d", default: "0s", example: "2h" })),
+    soak: Opt({ ...Text("How long the upstream must have run a release, verified, before this stack takes it; at most 30d.", { pattern: PATTERNS.duration, what: "a duration such as 30m, 2h or 1d", default: "0s", example: "2h" }), "x-max": "30d" }),
 }, "Where the release comes from.", { from: "organization/delivery/staging" });
 
 export const PinSchema = Section({
@@ -337,7 +346,7 @@ export const ObservabilitySchema = Section({
         enabled: Opt(Flag("Metrics scraped from the app (prometheus.io/* pod annotations on the bundled chart).", { default: true })),
         path: Opt(Text("Metrics path.", { pattern: PATTERNS.urlPath, what: "a URL path starting with /", default: "/metrics", example: "/metrics" })),
         serviceMonitor: Opt(Flag("A Prometheus Operator ServiceMonitor for the app's Service (the cluster must have the operator's CRDs).", { default: false })),
-        interval: Opt(Text("Scrape interval of the ServiceMonitor.", { pattern: "^\\d+(s|m)$", what: "an interval such as 30s or 1m", default: "30s", example: "30s" })),
+        interval: Opt(Text("Scrape interval of the ServiceMonitor.", { pattern: "^[1-9]\\d*(s|m)$", what: "an interval such as 30s or 1m", default: "30s", example: "30s" })),
     }, "Metrics.", { enabled: true, serviceMonitor: true })),
     tracing: Opt(Section({
         endpoint: Opt(Text("OTLP endpoint traces go to (OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing.", { pattern: "^https?:\\/\\/[^\\s]+$", what: "an http(s) URL", example: "http://otel-collector.observability:4318" })),

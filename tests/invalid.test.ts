@@ -92,6 +92,31 @@ const CASES: Record<string, Case> = {
         ],
         problems: 3, never: ["eyJhbGciOiJIUzI1NiJ9", "AKIAIOSFODNN7EXAMPLE", "tr4c3pass"],
     },
+    "quoted-and-empty.yaml": {
+        says: [
+            'delivery:cluster.version: is empty: give a value, or remove the key for the default',
+            'delivery:cluster.logging: must be true or false, got the string "true": write it without quotes',
+            'delivery:cluster.nodes.size: has leading or trailing whitespace (" m6i.xlarge")',
+            'delivery:app.replicas: must be a number, got the string "3": write it without quotes',
+            "delivery:app.env.1ST_REGION: is not a valid key here: must be an environment variable name",
+            "delivery:app.features.new-checkout: is not a valid key here: must be a feature name",
+        ],
+        problems: 6,
+    },
+    "freeze-windows.yaml": {
+        says: ['delivery:freeze[0].to: is "2027-02-30T00:00:00Z", not a real date and time', "delivery:freeze[2]: overlaps freeze[1] (2026-12-20T00:00:00Z to 2027-01-04T00:00:00Z)"],
+        problems: 2,
+    },
+    "out-of-range.yaml": {
+        says: [
+            'delivery:promotion.soak: must be at most 30d; got "400d"',
+            "delivery:rollout.keepPrevious: is empty: give a duration, or remove the key for the default (1h)",
+            'delivery:observability.metrics.interval: must be an interval such as 30s or 1m; got "0s"',
+            'delivery:app.resources.limits.memory: must be a memory quantity above zero such as 256Mi; got "0"',
+            "delivery:cluster.endpoint.allowedCidrs[0]: 203.0.113.7/24 has host bits set",
+        ],
+        problems: 5,
+    },
     "multiple-documents.yaml": { says: ["multiple-documents.yaml: holds 2 YAML documents (---); a stack file is one document"], problems: 1 },
     "yaml-numbers.yaml": {
         says: ["delivery:app.port: is 08080 at", "YAML 1.1 (the Pulumi CLI) reads a number with a leading zero as octal", "delivery:app.replicas: is .nan at", "not a number any setting takes"],

@@ -21,7 +21,7 @@ const SCHEMA_LINE = "# yaml-language-server: $schema=./schema/stack-config.schem
 function validator() {
     const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true });
     // Annotations the schema carries for editors and for the program's messages.
-    ajv.addVocabulary(["patternErrorMessage", "x-default", "x-secret", "x-hint", "x-unique"]);
+    ajv.addVocabulary(["patternErrorMessage", "x-default", "x-secret", "x-hint", "x-unique", "x-key-what", "x-max"]);
     return ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, SCHEMA_FILE), "utf8")));
 }
 
