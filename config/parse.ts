@@ -19,7 +19,7 @@ import { quantity } from "../policy/lib/quantity";
 import { secretShape } from "../policy/lib/secrets";
 import {
     AppSchema, BudgetSchema, ChartSchema, ObservabilitySchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
-    PromotionSchema, PROVIDER_NAMESPACES, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
+    PromotionSchema, PROVIDER_NAMESPACES, ENVIRONMENT_NAMES, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
 } from "./schema";
 
 /** Kubernetes minor version used when the stack does not set one. */
@@ -185,7 +185,8 @@ function checkNamespaces(r: ConfigReader, foreignKeys: readonly string[]): void 
 function readEnvironment(r: ConfigReader, stack: string, value: unknown): Environment {
     const example = "production";
     if (value !== undefined && value !== "") {
-        const env = typeof value === "string" ? environmentFromAlias(value) : undefined;
+        // Written exactly as one of the names (the schema's enum): "PRODUCTION" or " prod " is a slip, not an alias.
+        const env = typeof value === "string" && (ENVIRONMENT_NAMES as readonly string[]).includes(value) ? environmentFromAlias(value) : undefined;
         if (!env) {
             r.issue("environment", `must be development, staging or production (or dev, stage, prod); got ${show(value)}`, example);
             return "development";

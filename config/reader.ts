@@ -61,7 +61,7 @@ export interface Overrides<T> {
     readonly freeText?: boolean;
 }
 
-type StringOpts = Common<string> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; freeText?: boolean };
+type StringOpts = Common<string> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; freeText?: boolean; maxLength?: number };
 type IntegerOpts = Common<number> & { min?: number; max?: number };
 
 interface SchemaNode {
@@ -74,6 +74,7 @@ interface SchemaNode {
     readonly enum?: readonly string[];
     readonly minimum?: number;
     readonly maximum?: number;
+    readonly maxLength?: number;
     readonly items?: SchemaNode;
     readonly properties?: Readonly<Record<string, SchemaNode>>;
     readonly additionalProperties?: unknown;
@@ -108,7 +109,7 @@ const patterns = new Map<string, RegExp>();
 const compiled = (source: string) => patterns.get(source) ?? patterns.set(source, new RegExp(source, "u")).get(source)!;
 
 /** The reader's options for a key, from its schema node plus what the call adds. */
-function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; min?: number; max?: number; freeText?: boolean } {
+function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { optional?: boolean; pattern?: RegExp; oneOf?: readonly string[]; what?: string; hint?: string; min?: number; max?: number; freeText?: boolean; maxLength?: number } {
     const n = node as SchemaNode;
     const def = (over.default ?? n.default) as T | undefined;
     const optionalInSchema = n[OptionalKind] === "Optional";
@@ -122,6 +123,7 @@ function fromSchema<T>(node: TSchema, over: Overrides<T> = {}): Common<T> & { op
         ...(n.minimum !== undefined ? { min: n.minimum } : {}),
         ...(n.maximum !== undefined ? { max: n.maximum } : {}),
         ...(over.freeText ? { freeText: true } : {}),
+        ...(n.maxLength !== undefined ? { maxLength: n.maxLength } : {}),
     };
 }
 
@@ -204,6 +206,10 @@ export class ConfigReader {
         if (typeof value !== "string") {
             this.issue(key, `must be a string, got ${this.show(key, value)}`, opts.example);
             return "";
+        }
+        if (opts.maxLength !== undefined && [...value].length > opts.maxLength) {
+            this.issue(key, `is ${[...value].length} characters long; at most ${opts.maxLength}`, opts.example);
+            return value;
         }
         if (!opts.freeText && !opts.pattern && !opts.oneOf && value.trim() !== value) {
             // A shape (pattern, enum) says itself whether spaces belong; free text never starts or ends with one.
@@ -324,6 +330,12 @@ export class ConfigReader {
         for (const k of Object.keys(obj)) {
             if (!known.includes(k)) {
                 const path = key ? `${key}.${k}` : k;
+                const [head, ...rest] = k.split(".");
+                if (rest.length > 0 && known.includes(head)) {
+                    // `delivery:app.replicas: 5` in a stack file is a key named "app.replicas", not a path.
+                    this.issues.push({ key: `${this.namespace}:${key ? `${key}.` : ""}${k}`, problem: `is a key named "${k}", not the path ${head} → ${rest.join(".")}: a stack file nests it`, example: `${this.namespace}:${head}: { ${rest.join(": { ")}: … ${"}".repeat(rest.length - 1)}${rest.length > 1 ? " " : ""}} (or pulumi config set --path ${this.namespace}:${k} …)`, exampleIsText: true });
+                    continue;
+                }
                 this.issue(path, `is not a known setting (known: ${known.join(", ")})`, `remove it, or use one of the known keys`);
             }
         }

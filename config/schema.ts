@@ -27,13 +27,14 @@
 import { Type, TSchema, Static, TProperties } from "@sinclair/typebox";
 
 /** A string of a given shape; `what` names the shape in messages ("must be <what>"). */
-function Text(description: string, o: { pattern?: string; what?: string; default?: string; example: unknown; xDefault?: string; minLength?: number }) {
+function Text(description: string, o: { pattern?: string; what?: string; default?: string; example: unknown; xDefault?: string; minLength?: number; maxLength?: number }) {
     return Type.String({
         description,
         ...(o.pattern !== undefined ? { pattern: o.pattern, patternErrorMessage: `must be ${o.what}` } : {}),
         ...(o.default !== undefined ? { default: o.default } : {}),
         ...(o.xDefault !== undefined ? { "x-default": o.xDefault } : {}),
         ...(o.minLength !== undefined ? { minLength: o.minLength } : {}),
+        ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}),
         examples: [o.example],
     });
 }
@@ -117,6 +118,8 @@ export const PATTERNS = {
 } as const;
 
 const VERSION_WHAT = "a semantic version (never latest)";
+/** Reasons are a line or two in the release record and the pack's reports, not documents. */
+const REASON_MAX = 500;
 
 function amounts(description: string, cpu: string, memory: string) {
     return Section({
@@ -190,7 +193,7 @@ export const ClusterSchema = Section({
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 export const FeatureFlag = Flag("A feature flag.", {});
-export const EnvValue = Text("A non-secret value.", { example: "a quoted value" });
+export const EnvValue = Text("A non-secret value.", { example: "a quoted value", maxLength: 32768 });
 
 export const AppSchema = Section({
     name: Text("DNS-label name of the application; names the release, service account and labels.", { pattern: PATTERNS.dnsLabel, what: "a DNS label (lower-case letters, digits, dashes)", example: "storefront" }),
@@ -289,14 +292,14 @@ export const PromotionSchema = Section({
 
 export const PinSchema = Section({
     ...releaseFields("pin"),
-    reason: Text("Why the stack is pinned (incident, ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2291: 1.8.3 leaks connections" }),
+    reason: Text("Why the stack is pinned (incident, ticket); recorded in the release record.", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2291: 1.8.3 leaks connections", maxLength: REASON_MAX }),
     emergency: Opt(Flag("A release the upstream chain never ran, on purpose: recorded and reported by the policy pack.", { default: false })),
 }, "Hold a staging or prod stack at a release: a rollback when the stack ran it; in production otherwise only a release staging ran, or emergency: true.", { version: "1.8.2", reason: "INC-2291: roll back 1.8.3" });
 
 export const FreezeSchema = List(Section({
     from: Text("Start of the window.", { pattern: PATTERNS.rfc3339, what: "an RFC 3339 time with a zone", example: "2026-12-20T00:00:00Z" }),
     to: Text("End of the window (after from).", { pattern: PATTERNS.rfc3339, what: "an RFC 3339 time with a zone", example: "2027-01-04T00:00:00Z" }),
-    reason: Text("Why.", { pattern: "\\S.{4,}", what: "a reason of at least 5 characters", example: "year-end freeze" }),
+    reason: Text("Why.", { pattern: "\\S.{4,}", what: "a reason of at least 5 characters", example: "year-end freeze", maxLength: REASON_MAX }),
 }, "A window in which the release does not change (a rollback or an override still may).", { from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }),
 "Freeze windows: while now is inside one, the stack's release does not change (the update is refused naming the window; DELIVERY_NOW sets the clock for rehearsals).", { default: [], example: [{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }] });
 
@@ -319,7 +322,7 @@ export const OVERRIDABLE_GATES = ["soak", "freeze"] as const;
 
 export const OverrideSchema = Section({
     gates: List(OneOf(OVERRIDABLE_GATES, "A gate to override (policy is never overridden).", { example: "soak", hint: "policy is never overridden" }), "The gates to override.", { example: ["soak"], minItems: 1, unique: "gate: a gate is overridden once" }),
-    reason: Text("Why (incident or ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2300: checkout hotfix cannot wait for the soak" }),
+    reason: Text("Why (incident or ticket); recorded in the release record.", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2300: checkout hotfix cannot wait for the soak", maxLength: REASON_MAX }),
 }, "The emergency override of soak or freeze windows: recorded and reported by the policy pack.", { gates: ["soak"], reason: "INC-2300: checkout hotfix cannot wait for the soak" });
 
 // ---- delivery:rollout ---------------------------------------------------------------------------

@@ -117,6 +117,16 @@ const CASES: Record<string, Case> = {
         ],
         problems: 5,
     },
+    "ca-file-not-a-certificate.yaml": { says: ["delivery:chart.caFile: names Pulumi.yaml, which is not a file of PEM CA certificates (its content is not shown)"], problems: 1 },
+    "misspelt-and-oversized.yaml": {
+        says: [
+            'delivery:environment: must be development, staging or production (or dev, stage, prod); got "PRODUCTION"',
+            'delivery:app.replicas: is a key named "app.replicas", not the path app → replicas: a stack file nests it',
+            "e.g. delivery:app: { replicas: … } (or pulumi config set --path delivery:app.replicas …)",
+            "delivery:freeze[0].reason: is 639 characters long; at most 500",
+        ],
+        problems: 3,
+    },
     "multiple-documents.yaml": { says: ["multiple-documents.yaml: holds 2 YAML documents (---); a stack file is one document"], problems: 1 },
     "yaml-numbers.yaml": {
         says: ["delivery:app.port: is 08080 at", "YAML 1.1 (the Pulumi CLI) reads a number with a leading zero as octal", "delivery:app.replicas: is .nan at", "not a number any setting takes"],

@@ -127,6 +127,12 @@ function rules(n: Json): string {
     if (n.minItems !== undefined) {
         parts.push(`at least ${n.minItems}`);
     }
+    if (n.maxLength !== undefined) {
+        parts.push(`at most ${n.maxLength} characters`);
+    }
+    if (n["x-max"] !== undefined) {
+        parts.push(`at most ${String(n["x-max"])}`);
+    }
     if (n.uniqueItems === true) {
         parts.push(`each once (${String(n["x-unique"]).replace(/^[^:]*: /, "")})`);
     }

@@ -161,7 +161,8 @@ export function readConfigFile(file: string, stack: string = stackOfFile(file) ?
     } catch (e) {
         return fail([asText(label, `cannot be read: ${String((e as Error).message).split("\n")[0]}`, "a stack file without alias loops or thousands of aliases")]);
     }
-    return { ...(js.config ?? {}) };
+    // `delivery:config:app` is the old spelling of `delivery:app`; the CLI reads both as the latter.
+    return Object.fromEntries(Object.entries(js.config ?? {}).map(([k, v]) => [k.split(":").length === 3 ? k.replace(/^([^:]+):config:/, "$1:") : k, v]));
 }
 
 /** The stacks of a project: the names of its `Pulumi.<stack>.yaml` files. */
