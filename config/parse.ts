@@ -421,9 +421,14 @@ type ReleaseSection = typeof ReleaseSchema | typeof PinSchema;
 function readReleaseFields(r: ConfigReader, key: string, o: Record<string, unknown>, schema: ReleaseSection): Release {
     const F = schema.properties;
     const version = r.string(`${key}.version`, o.version, F.version);
+    const imageTag = r.string(`${key}.imageTag`, o.imageTag, F.imageTag, { default: version });
+    if (imageTag === "latest") {
+        // A release or a pin names one image; latest names whatever was pushed last.
+        r.issue(`${key}.imageTag`, "must not be latest: releases are pinned", `"1.8.3"`);
+    }
     return {
         version,
-        imageTag: r.string(`${key}.imageTag`, o.imageTag, F.imageTag, { default: version }),
+        imageTag,
         imageDigest: r.string(`${key}.imageDigest`, o.imageDigest, F.imageDigest, { optional: true }),
         chartVersion: r.string(`${key}.chartVersion`, o.chartVersion, F.chartVersion, { optional: true }),
     };
@@ -438,11 +443,7 @@ function readRelease(r: ConfigReader, value: unknown, env: Environment): Release
         return undefined;
     }
     const o = r.object("release", value, ReleaseSchema);
-    const rel = readReleaseFields(r, "release", o, ReleaseSchema);
-    if (rel.imageTag === "latest") {
-        r.issue("release.imageTag", "must not be latest: releases are pinned", `"1.8.3"`);
-    }
-    return rel;
+    return readReleaseFields(r, "release", o, ReleaseSchema);
 }
 
 function readPromotion(r: ConfigReader, value: unknown, env: Environment, project: string): PromotionConfig {

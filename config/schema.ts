@@ -90,10 +90,11 @@ const Opt = Type.Optional;
 
 export const PATTERNS = {
     dnsLabel: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
-    semver: "^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
+    /** Numbers without leading zeros (semver 2.0.0 §2): 01.8.3 is not 1.8.3. */
+    semver: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
     /** Chart versions may carry a leading v (Helm accepts it). */
-    chartSemver: "^v?\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
-    exactVersion: "^\\d+\\.\\d+\\.\\d+$",
+    chartSemver: "^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
+    exactVersion: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$",
     digest: "^sha256:[a-f0-9]{64}$",
     imageTag: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
     imageRepository: "^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\\/[a-z0-9]+([._-][a-z0-9]+)*)*$",
@@ -215,7 +216,7 @@ export const AppSchema = Section({
     }, "PodDisruptionBudget.", { minAvailable: 2 })),
     ingress: Opt(Section({
         enabled: Opt(Flag("An Ingress for the app.", { xDefault: "true when host is set" })),
-        host: Opt(Text("Host name (required when enabled).", { pattern: PATTERNS.hostname, what: "a DNS host name", example: "shop.example.com" })),
+        host: Opt(Text("Host name (required when enabled).", { pattern: PATTERNS.hostname, what: "a DNS host name", example: "shop.example.com", maxLength: 253 })),
         className: Opt(Text("IngressClass.", { pattern: PATTERNS.dnsLabel, what: "an IngressClass name", default: "nginx", example: "nginx" })),
         tls: Opt(Flag("TLS on the Ingress.", { default: true })),
     }, "Ingress.", { host: "shop.example.com" })),
@@ -378,7 +379,7 @@ export const BudgetSchema = Section({
 // ---- delivery:dns, delivery:tls ----------------------------------------------------------------
 
 export const DnsSchema = Section({
-    zone: Text("The environment's DNS zone; delivery:app.ingress.host must be inside it (the zone itself or a name under it).", { pattern: PATTERNS.hostname, what: "a DNS zone name such as dev.acme.example", example: "dev.acme.example" }),
+    zone: Text("The environment's DNS zone; delivery:app.ingress.host must be inside it (the zone itself or a name under it).", { pattern: PATTERNS.hostname, what: "a DNS zone name such as dev.acme.example", example: "dev.acme.example", maxLength: 253 }),
     create: Opt(Flag("Create the zone in this stack (a Route 53 hosted zone, an Azure DNS zone or a Cloud DNS managed zone on the cluster's cloud); false: the records go into an existing zone.", { default: true })),
     zoneId: Opt(Text("The existing zone (with create: false): its Route 53 hosted zone id on aws, its Cloud DNS managed zone name on gcp; on azure the zone is found by name in dns.resourceGroup.", { pattern: "^[A-Za-z0-9][-A-Za-z0-9_]*$", what: "a hosted zone id or managed zone name", example: "Z0123456789ABCDEFGHIJ" })),
     resourceGroup: Opt(Text("Azure: resource group of the zone.", { xDefault: "the cluster's resource group", example: "rg-dns" })),

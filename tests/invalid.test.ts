@@ -127,6 +127,14 @@ const CASES: Record<string, Case> = {
         ],
         problems: 3,
     },
+    "versions-and-names.yaml": {
+        says: [
+            'delivery:pin.version: must be a semantic version (never latest); got "01.8.3"',
+            "delivery:pin.imageTag: must not be latest: releases are pinned",
+            "delivery:app.ingress.host: is 268 characters long; at most 253",
+        ],
+        problems: 3,
+    },
     "multiple-documents.yaml": { says: ["multiple-documents.yaml: holds 2 YAML documents (---); a stack file is one document"], problems: 1 },
     "yaml-numbers.yaml": {
         says: ["delivery:app.port: is 08080 at", "YAML 1.1 (the Pulumi CLI) reads a number with a leading zero as octal", "delivery:app.replicas: is .nan at", "not a number any setting takes"],
