@@ -148,7 +148,12 @@ function checkSecretValues(r: ConfigReader, values: Readonly<Record<string, unkn
             value.forEach((x, i) => walk(`${key}[${i}]`, x));
         } else if (value !== null && typeof value === "object") {
             for (const [k, x] of Object.entries(value)) {
-                walk(`${key}.${k}`, x);
+                const shape = secretShape(k);
+                if (shape !== undefined && !r.reported(`${key}.${k}`)) {
+                    r.issues.push({ key: `${r.namespace}:${key}.[not shown]`, problem: `is a key that looks like ${shape}: secrets never go in a stack file`, example: `the secret in ${store}`, exampleIsText: true });
+                } else {
+                    walk(`${key}.${k}`, x);
+                }
             }
         } else if (typeof value === "string" && !r.reported(key)) {
             const shape = secretShape(value);

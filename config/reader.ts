@@ -1,5 +1,5 @@
 import { Kind, OptionalKind, TSchema } from "@sinclair/typebox";
-import { isSecretName, secretShape } from "../policy/lib/secrets";
+import { isSecretName, maskSecretShapes, secretShape } from "../policy/lib/secrets";
 
 /**
  * A small typed reader over raw stack configuration that collects every problem instead of
@@ -26,12 +26,13 @@ export class ConfigValidationError extends Error {
 }
 
 export function formatIssues(stack: string, issues: readonly ConfigIssue[], file?: string): string {
+    // Whatever a check quoted (a key, a name, a path), nothing shaped like a credential is shown.
     const lines = issues.map((i) => `  - ${i.key}: ${i.problem}\n      e.g. ${i.exampleIsText ? i.example : `${i.key} = ${i.example}`}`);
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    return (
+    return maskSecretShapes(
         `Invalid configuration for stack "${stack}" (${count}); nothing was deployed:\n` +
         `${lines.join("\n")}\n` +
-        (file !== undefined ? `Fix ${file}.` : `Fix the values in Pulumi.${stack.split("/").pop()}.yaml (or with \`pulumi config set --path\`).`)
+        (file !== undefined ? `Fix ${file}.` : `Fix the values in Pulumi.${stack.split("/").pop()}.yaml (or with \`pulumi config set --path\`).`),
     );
 }
 
@@ -40,6 +41,9 @@ export function show(value: unknown): string {
     const text = JSON.stringify(value);
     if (text === undefined) {
         return String(value);
+    }
+    if (maskSecretShapes(text) !== text) {
+        return "a value that is not shown (it may be a secret)";
     }
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -135,6 +135,16 @@ const CASES: Record<string, Case> = {
         ],
         problems: 3,
     },
+    "secret-quoted-back.yaml": {
+        says: [
+            "delivery:environment: must be development, staging or production (or dev, stage, prod); got a value that is not shown",
+            "delivery:cluster.zones[1]: a value that is not shown (it may be a secret) is not a zone of region eu-west-1",
+            "delivery:chart.path: [not shown] has no Chart.yaml",
+            "delivery:app.features.[not shown]: is a key that looks like an AWS access key id",
+            "delivery:secrets.secrets[0].store: names no configured store (stores: aws); got a value that is not shown",
+        ],
+        problems: 5, never: ["AKIAIOSFODNN7EXAMP", "hunter2pw", "svc:"],
+    },
     "multiple-documents.yaml": { says: ["multiple-documents.yaml: holds 2 YAML documents (---); a stack file is one document"], problems: 1 },
     "yaml-numbers.yaml": {
         says: ["delivery:app.port: is 08080 at", "YAML 1.1 (the Pulumi CLI) reads a number with a leading zero as octal", "delivery:app.replicas: is .nan at", "not a number any setting takes"],
@@ -175,7 +185,7 @@ describe("invalid configs: exit 2, the key named, the root cause once, nothing e
 });
 
 describe("invalid command lines and files: exit 2, what to type instead, nothing evaluated", () => {
-    const CLI: Record<string, { argv: string[]; says: string }> = {
+    const CLI: Record<string, { argv: string[]; says: string; never?: string[] }> = {
         "an override file that does not exist": { argv: ["--stack", "prod", "--config", path.join(INVALID, "no-such-file.yaml")], says: "no-such-file.yaml: does not exist" },
         "a directory instead of an override file": { argv: ["--stack", "prod", "--config", INVALID], says: "fixtures/invalid: is a directory, not a stack file" },
         "--config without a file": { argv: ["--stack", "prod", "--config"], says: "--config needs a file in the stack file format, e.g. --config overrides.yaml" },
@@ -185,6 +195,10 @@ describe("invalid command lines and files: exit 2, what to type instead, nothing
         "an unknown stack": { argv: ["--stack", "qa"], says: 'no stack "qa" here (no Pulumi.qa.yaml); the stacks here: dev, prod, staging' },
         "a path instead of a stack name": { argv: ["--stack", "../prod"], says: '"../prod" is not a stack name (letters, digits, -, _ and .); the stacks here: dev, prod, staging' },
         "an unknown flag": { argv: ["--stack", "prod", "--dry-run"], says: 'unknown argument "--dry-run" (usage: npm run plan -- --stack <stack>' },
+        "an unknown flag holding a credential": { argv: ["--stack", "prod", "--token=AKIAIOSFODNN7EXAMPLE"], says: 'unknown argument "--token=[not shown]"', never: ["AKIAIOSFODNN7EXAMPLE"] },
+        "a config file path holding a credential": {
+            argv: ["--stack", "prod", "--config", "https://ci:hunter2pw@files.acme.example/o.yaml"], says: "[not shown]files.acme.example/o.yaml: does not exist", never: ["hunter2pw"],
+        },
     };
     for (const [name, c] of Object.entries(CLI)) {
         it(name, async () => {
@@ -194,6 +208,9 @@ describe("invalid command lines and files: exit 2, what to type instead, nothing
             assert.ok(r.stderr.startsWith("plan failed: "), r.stderr);
             assert.ok(r.stderr.includes(c.says), `expected "${c.says}" in:\n${r.stderr}`);
             assert.ok(!/\n\s+at |internal error/.test(r.stderr), `not a clean refusal:\n${r.stderr}`);
+            for (const n of c.never ?? []) {
+                assert.ok(!r.stderr.includes(n), `echoed ${n}:\n${r.stderr}`);
+            }
         });
     }
 });

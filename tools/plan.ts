@@ -21,6 +21,7 @@ import { ROOT, readConfigFile, unknownStack } from "./offline/stackfile";
 import { summarize } from "./offline/summary";
 import { RenderError } from "./offline/render";
 import { CostEstimate, describeCost } from "../config/cost";
+import { maskSecretShapes } from "../policy/lib/secrets";
 
 export const OFFLINE_NOTE =
     "Offline plan: cloud calls are stubbed. Values that providers compute (endpoints, ARNs, IDs, OIDC issuers) are placeholders, not real; nothing was deployed.";
@@ -194,7 +195,7 @@ export async function main(argv: string[] = process.argv.slice(2), stdout: Outpu
         return code;
     } catch (e) {
         const f = failure(e);
-        stderr.write(`plan failed: ${f.message}\n`);
+        stderr.write(`plan failed: ${maskSecretShapes(f.message)}\n`);
         return f.code;
     }
 }

@@ -24,6 +24,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseConfig } from "../config/parse";
 import { ConfigValidationError } from "../config/reader";
+import { maskSecretShapes } from "../policy/lib/secrets";
 import { GateResult, RecordView, promotionGates } from "../components/promotion/gates";
 import { now } from "../components/promotion";
 import { failedCandidate, previousRelease } from "./rollback";
@@ -221,10 +222,10 @@ export async function main(argv = process.argv.slice(2), stdout: Output = proces
         return 0;
     } catch (e) {
         if (e instanceof PromoteError || e instanceof ConfigValidationError) {
-            stderr.write(`promote failed: ${e.message}\n`);
+            stderr.write(`promote failed: ${maskSecretShapes(e.message)}\n`);
             return 2;
         }
-        stderr.write(`promote failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} (internal error)\n`);
+        stderr.write(`promote failed: ${maskSecretShapes(e instanceof Error ? e.message.split("\n")[0] : String(e))} (internal error)\n`);
         return 70;
     }
 }

@@ -53,7 +53,8 @@ type Issue = ConfigIssue;
  */
 export function readConfigFile(file: string, stack: string = stackOfFile(file) ?? "(unknown)"): ConfigMap {
     const relative = path.relative(process.cwd(), file);
-    const label = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+    // Shown as given unless it is a plain path inside the working directory (never a normalised URL or the like).
+    const label = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) && path.normalize(file) === file ? relative : file;
     const fail = (issues: Issue[]): never => {
         throw new ConfigValidationError(stack, issues, label);
     };
