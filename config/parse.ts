@@ -427,10 +427,6 @@ function readReleaseFields(r: ConfigReader, key: string, o: Record<string, unkno
     const F = schema.properties;
     const version = r.string(`${key}.version`, o.version, F.version);
     const imageTag = r.string(`${key}.imageTag`, o.imageTag, F.imageTag, { default: version });
-    if (imageTag === "latest") {
-        // A release or a pin names one image; latest names whatever was pushed last.
-        r.issue(`${key}.imageTag`, "must not be latest: releases are pinned", `"1.8.3"`);
-    }
     return {
         version,
         imageTag,
@@ -448,7 +444,11 @@ function readRelease(r: ConfigReader, value: unknown, env: Environment): Release
         return undefined;
     }
     const o = r.object("release", value, ReleaseSchema);
-    return readReleaseFields(r, "release", o, ReleaseSchema);
+    const rel = readReleaseFields(r, "release", o, ReleaseSchema);
+    if (rel.imageTag === "latest") {
+        r.issue("release.imageTag", "must not be latest: releases are pinned", `"1.8.3"`);
+    }
+    return rel;
 }
 
 function readPromotion(r: ConfigReader, value: unknown, env: Environment, project: string): PromotionConfig {

@@ -157,8 +157,16 @@ export class ConfigReader {
         return this.issues.some((i) => i.key === full || i.key.startsWith(`${full}.`) || i.key.startsWith(`${full}[`));
     }
 
+    /**
+     * Records a problem, unless the key or a key above it already has one: a value that is not an
+     * object has no fields to be missing, a value of the wrong type no range to miss (the root cause once).
+     */
     issue(key: string, problem: string, example: string): void {
-        this.issues.push({ key: `${this.namespace}:${key}`, problem, example });
+        const full = `${this.namespace}:${key}`;
+        if (this.issues.some((i) => full === i.key || full.startsWith(`${i.key}.`) || full.startsWith(`${i.key}[`))) {
+            return;
+        }
+        this.issues.push({ key: full, problem, example });
     }
 
     /**
