@@ -157,16 +157,26 @@ export class ConfigReader {
         return this.issues.some((i) => i.key === full || i.key.startsWith(`${full}.`) || i.key.startsWith(`${full}[`));
     }
 
+    /** Keys whose value was refused for its type or shape: nothing at or under them is judged again. */
+    private readonly refused = new Set<string>();
+
     /**
-     * Records a problem, unless the key or a key above it already has one: a value that is not an
-     * object has no fields to be missing, a value of the wrong type no range to miss (the root cause once).
+     * Records a problem, unless the key or a key above it was refused for its type or shape: a value
+     * that is not an object has no fields to be missing, a value that is not a zone no region to miss
+     * (the root cause once).
      */
     issue(key: string, problem: string, example: string): void {
         const full = `${this.namespace}:${key}`;
-        if (this.issues.some((i) => full === i.key || full.startsWith(`${i.key}.`) || full.startsWith(`${i.key}[`))) {
+        if ([...this.refused].some((k) => full === k || full.startsWith(`${k}.`) || full.startsWith(`${k}[`))) {
             return;
         }
         this.issues.push({ key: full, problem, example });
+    }
+
+    /** Records that the value at `key` is not of its type or shape, and why. */
+    refuse(key: string, problem: string, example: string): void {
+        this.issue(key, problem, example);
+        this.refused.add(`${this.namespace}:${key}`);
     }
 
     /**
@@ -179,7 +189,7 @@ export class ConfigReader {
             return {};
         }
         if (typeof value !== "object" || Array.isArray(value)) {
-            this.issue(key, `must be an object, got ${this.show(key, value)}`, example);
+            this.refuse(key, `must be an object, got ${this.show(key, value)}`, example);
             return {};
         }
         const o = value as Record<string, unknown>;
@@ -202,36 +212,36 @@ export class ConfigReader {
             if (opts.default !== undefined || opts.optional) {
                 return opts.default;
             }
-            this.issue(key, "is required but not set", opts.example);
+            this.refuse(key, "is required but not set", opts.example);
             return "";
         }
         if (typeof value === "string" && value.trim() === "" && !(opts.freeText && value !== "")) {
             // An empty value is a substitution that failed or a value never filled in, not "use the default".
-            this.issue(key, `is ${value === "" ? "empty" : "only whitespace"}: give a value${opts.default !== undefined || opts.optional ? ", or remove the key for the default" : ""}`, opts.example);
+            this.refuse(key, `is ${value === "" ? "empty" : "only whitespace"}: give a value${opts.default !== undefined || opts.optional ? ", or remove the key for the default" : ""}`, opts.example);
             return opts.default ?? "";
         }
         if (typeof value === "number") {
             // YAML turns `1.30` into 1.3: refuse numbers where text is expected instead of guessing.
-            this.issue(key, `must be a quoted string, got ${this.secretLooking(key, value) ? "a number (not shown)" : `the number ${value}`} (YAML drops trailing zeros)`, opts.example);
+            this.refuse(key, `must be a quoted string, got ${this.secretLooking(key, value) ? "a number (not shown)" : `the number ${value}`} (YAML drops trailing zeros)`, opts.example);
             return String(value);
         }
         if (typeof value !== "string") {
-            this.issue(key, `must be a string, got ${this.show(key, value)}`, opts.example);
+            this.refuse(key, `must be a string, got ${this.show(key, value)}`, opts.example);
             return "";
         }
         if (opts.maxLength !== undefined && [...value].length > opts.maxLength) {
-            this.issue(key, `is ${[...value].length} characters long; at most ${opts.maxLength}`, opts.example);
+            this.refuse(key, `is ${[...value].length} characters long; at most ${opts.maxLength}`, opts.example);
             return value;
         }
         if (!opts.freeText && !opts.pattern && !opts.oneOf && value.trim() !== value) {
             // A shape (pattern, enum) says itself whether spaces belong; free text never starts or ends with one.
-            this.issue(key, `has leading or trailing whitespace (${this.secretLooking(key, value) ? "the value is not shown" : show(value)}); it would be used as written`, opts.example);
+            this.refuse(key, `has leading or trailing whitespace (${this.secretLooking(key, value) ? "the value is not shown" : show(value)}); it would be used as written`, opts.example);
             return value;
         }
         if (opts.oneOf && !opts.oneOf.includes(value)) {
-            this.issue(key, `must be one of ${opts.oneOf.join(", ")}; got ${this.show(key, value)}${opts.hint ? ` (${opts.hint})` : ""}`, opts.example);
+            this.refuse(key, `must be one of ${opts.oneOf.join(", ")}; got ${this.show(key, value)}${opts.hint ? ` (${opts.hint})` : ""}`, opts.example);
         } else if (opts.pattern && !opts.pattern.test(value)) {
-            this.issue(key, `must be ${opts.what ?? `a string matching ${opts.pattern}`}; got ${this.show(key, value)}`, opts.example);
+            this.refuse(key, `must be ${opts.what ?? `a string matching ${opts.pattern}`}; got ${this.show(key, value)}`, opts.example);
         }
         return value;
     }
@@ -244,22 +254,22 @@ export class ConfigReader {
             if (opts.default !== undefined) {
                 return opts.default;
             }
-            this.issue(key, "is required but not set", opts.example);
+            this.refuse(key, "is required but not set", opts.example);
             return min;
         }
         if (typeof value === "string" && /^\s*-?\d+\s*$/.test(value)) {
             // The schema and the editor say number; `pulumi config set --path` stores digits as a number too.
-            this.issue(key, `must be a number, got the string ${this.show(key, value)}: write it without quotes`, opts.example);
+            this.refuse(key, `must be a number, got the string ${this.show(key, value)}: write it without quotes`, opts.example);
             return Number(value);
         }
         const n = value;
         if (typeof n !== "number" || !Number.isInteger(n)) {
-            this.issue(key, `must be a whole number, got ${this.show(key, value)}`, opts.example);
+            this.refuse(key, `must be a whole number, got ${this.show(key, value)}`, opts.example);
             return opts.default ?? min;
         }
         if (n < min || n > max) {
             const range = opts.max === undefined ? `at least ${min}` : `between ${min} and ${max}`;
-            this.issue(key, `must be ${range}, got ${n}`, opts.example);
+            this.refuse(key, `must be ${range}, got ${n}`, opts.example);
         }
         return n;
     }
@@ -270,7 +280,7 @@ export class ConfigReader {
             if (opts.default !== undefined) {
                 return opts.default;
             }
-            this.issue(key, "is required but not set", opts.example);
+            this.refuse(key, "is required but not set", opts.example);
             return false;
         }
         if (value === true || value === false) {
@@ -278,10 +288,10 @@ export class ConfigReader {
         }
         if (value === "true" || value === "false") {
             // The schema and the editor say boolean; `pulumi config set --path` stores true/false as booleans too.
-            this.issue(key, `must be true or false, got the string "${value}": write it without quotes`, opts.example);
+            this.refuse(key, `must be true or false, got the string "${value}": write it without quotes`, opts.example);
             return value === "true";
         }
-        this.issue(key, `must be true or false, got ${this.show(key, value)}`, opts.example);
+        this.refuse(key, `must be true or false, got ${this.show(key, value)}`, opts.example);
         return opts.default ?? false;
     }
 
@@ -293,7 +303,7 @@ export class ConfigReader {
             return [...(opts.default ?? [])];
         }
         if (!Array.isArray(value)) {
-            this.issue(key, `must be a list, got ${this.show(key, value)}`, opts.example);
+            this.refuse(key, `must be a list, got ${this.show(key, value)}`, opts.example);
             return [];
         }
         const out = value.map((item, i) => {
@@ -329,7 +339,7 @@ export class ConfigReader {
         const keyPattern = node?.additionalProperties === false ? Object.keys(node.patternProperties ?? {})[0] : undefined;
         for (const [k, v] of Object.entries(obj)) {
             if (keyPattern !== undefined && !compiled(keyPattern).test(k)) {
-                this.issue(`${key}.${k}`, `is not a valid key here: must be ${node?.["x-key-what"] ?? `a key matching ${keyPattern}`}`, exampleText(Object.keys((node?.examples?.[0] ?? {}) as object)[0]));
+                this.refuse(`${key}.${k}`, `is not a valid key here: must be ${node?.["x-key-what"] ?? `a key matching ${keyPattern}`}`, exampleText(Object.keys((node?.examples?.[0] ?? {}) as object)[0]));
                 continue;
             }
             out[k] = read(`${key}.${k}`, v);
