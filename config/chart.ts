@@ -79,6 +79,15 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
         r.issue("chart.imageValues", "must name where the promoted release lands in this chart's values (tag and/or digest): without it promotion would not change what runs",
             "{ repository: connect.image.repository, tag: connect.image.tag }");
     }
+    // The bundled chart builds its image from image.*: the release lands there or nowhere it would run.
+    if (chart.bundled && hasPaths) {
+        for (const k of ["repository", "tag", "digest"] as const) {
+            if (given[k] !== undefined && given[k] !== BUNDLED_IMAGE_VALUES[k]) {
+                r.issue(`chart.imageValues.${k}`, `is ${show(given[k])}, but the bundled chart builds its image from ${BUNDLED_IMAGE_VALUES[k]}: the promoted release would not be what runs`,
+                    BUNDLED_IMAGE_VALUES[k]);
+            }
+        }
+    }
     return { ...chart, appValues, imageValues };
 }
 

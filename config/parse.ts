@@ -10,7 +10,7 @@ import {
 } from "./model";
 import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader";
 import { TSchema } from "@sinclair/typebox";
-import { readSecrets, secretEnvVar } from "./secrets";
+import { SecretsConfig, readSecrets, secretEnvVar } from "./secrets";
 import { readChart, readInlineValues, readValuesFiles } from "./chart";
 import { checkDns, readDns, readTls } from "./dns";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
@@ -89,6 +89,7 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     const dns = readDns(r, v.dns, environment, cluster.provider);
     const tls = readTls(r, v.tls, environment, dns, app.ingress);
     checkDns(r, dns, tls, app.ingress.host, app.ingress.enabled, namespace.name);
+    checkSecretControllers(r, secrets, namespace.name);
     checkConsistency(r, app, cluster, namespace, environment, short, raw.stack);
     checkValues(r, { chart, app, environment, observability, ...values }, release, root);
     const needsIbmKey = secrets.stores.some((s) => s.provider === "ibm" && s.auth === "apiKey" && s.apiKeySecret === undefined);
@@ -611,8 +612,21 @@ function readOverride(r: ConfigReader, value: unknown): GateOverride | undefined
     if (o.gates !== undefined && gates.length === 0) {
         r.issue("override.gates", "is empty: name the gates to override (soak, freeze), or remove override", exampleText(G.gates.examples[0]));
     }
+    const issuesBefore = r.issues.length;
     const reason = r.string("override.reason", o.reason, G.reason);
+    if (r.issues.length === issuesBefore) {
+        checkReason(r, "override.reason", reason, G.reason.examples?.[0]);
+    }
     return { gates: gates.filter((g): g is OverridableGate => known.includes(g)), reason };
+}
+
+/** A recorded reason says something: at least 10 characters besides spaces (padding is not a reason). */
+const MIN_REASON_CHARACTERS = 10;
+
+function checkReason(r: ConfigReader, key: string, reason: string | undefined, example: unknown): void {
+    if (typeof reason === "string" && reason.replace(/\s+/g, "").length < MIN_REASON_CHARACTERS) {
+        r.issue(key, `has fewer than ${MIN_REASON_CHARACTERS} characters besides spaces: name the incident or ticket and why`, typeof example === "string" ? `"${example}"` : "\"INC-2300: why\"");
+    }
 }
 
 /** Retention of control-plane logs when the stack does not set it, per environment. */
@@ -719,7 +733,11 @@ function readPin(r: ConfigReader, value: unknown, env: Environment): PinConfig |
         r.issue("pin", "is not used on development stacks: set delivery:release.version to the version to run", "remove pin; set release.version");
     }
     const rel = readReleaseFields(r, "pin", o, PinSchema);
+    const reasonIssues = r.issues.length;
     const reason = r.string("pin.reason", o.reason, PinSchema.properties.reason);
+    if (r.issues.length === reasonIssues) {
+        checkReason(r, "pin.reason", reason, PinSchema.properties.reason.examples?.[0]);
+    }
     const emergency = r.boolean("pin.emergency", o.emergency, PinSchema.properties.emergency);
     return { ...rel, reason, emergency };
 }
@@ -752,6 +770,7 @@ function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfi
             r.issue("namespace.name", `is ${show(ns.name)}, the ${other[0]} namespace's name, on a ${env} stack`, `${app.name}-${short}`);
         }
     }
+    checkIngressNamespace(r, ns, env);
     if (cluster.provider === "stack" && cluster.stack !== undefined && cluster.stack.split("/").pop() === stackName.split("/").pop()) {
         r.issue("cluster.stack", `is ${cluster.stack}, this stack itself: a stack cannot borrow its own cluster`, "aws (a cluster of its own)");
     } else if (cluster.provider === "stack" && cluster.stack !== undefined) {
@@ -773,6 +792,40 @@ function checkConsistency(r: ConfigReader, app: AppConfig, cluster: ClusterConfi
     }
     if (cluster.provider === "stack" && cluster.stack === undefined) {
         r.issue("cluster.stack", "is required when cluster.provider is stack", "organization/delivery/dev");
+    }
+}
+
+/**
+ * The External Secrets Operator (which may read and write every Secret of the cluster) and the
+ * Sealed Secrets controller (whose key decrypts every sealed secret) run apart from the app: in its
+ * namespace, anything that may run a pod there could mount their credentials.
+ */
+function checkSecretControllers(r: ConfigReader, secrets: SecretsConfig, appNamespace: string): void {
+    const controllers: [string, boolean, string, string][] = [
+        ["secrets.operator.namespace", secrets.operator.install, secrets.operator.namespace, "external-secrets"],
+        ["secrets.sealedSecrets.namespace", secrets.sealedSecrets.enabled, secrets.sealedSecrets.namespace, "kube-system"],
+    ];
+    for (const [key, installed, ns, example] of controllers) {
+        if (installed && ns === appNamespace) {
+            r.issue(key, `is ${ns}, the app's namespace: the controller's credentials to every Secret would sit beside the app; it gets a namespace of its own`, example);
+        }
+    }
+}
+
+/** Namespaces whose controllers may reach the app: an ingress controller's, never the cluster's own or another environment's. */
+const INGRESS_CONTROLLER_NAMESPACES = ["ingress-nginx", "istio-system"];
+
+function checkIngressNamespace(r: ConfigReader, ns: NamespaceConfig, env: Environment): void {
+    const from = ns.ingressNamespace;
+    const example = DEFAULT_INGRESS_NAMESPACE;
+    if ((RESERVED_NAMESPACES.includes(from) && !INGRESS_CONTROLLER_NAMESPACES.includes(from)) || from.startsWith("kube-")) {
+        r.issue("namespace.ingressNamespace", `is ${show(from)}, a namespace of the cluster or its platform: every pod there could reach the app past its default-deny NetworkPolicy`, example);
+        return;
+    }
+    const words = from.toLowerCase().split(/[^a-z0-9]+/);
+    const other = (Object.entries(SHORT_NAMES) as [Environment, string][]).find(([e, s]) => e !== env && (words.includes(s) || words.includes(e)));
+    if (other) {
+        r.issue("namespace.ingressNamespace", `is ${show(from)}, a ${other[0]} namespace: its pods could reach this ${env} app past its default-deny NetworkPolicy`, example);
     }
 }
 

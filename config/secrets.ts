@@ -187,6 +187,11 @@ export function readSecrets(
                     const o = other(s.prefix);
                     refuse("prefix", s.prefix, o.length > 0 ? `the ${o.join("/")} environment's secrets` : `outside ${own} (this environment's and this app's secrets)`, own);
                 }
+                // The role's name and path (after role/), never the account: it is the identity the operator takes.
+                const role = s.roleArn?.split(":role/").pop();
+                if (s.roleArn && role && other(role).length > 0) {
+                    refuse("roleArn", s.roleArn, `a role of the ${other(role).join("/")} environment`, `arn:aws:iam::123456789012:role/eso-${app}-${SHORT_NAMES[env]}`);
+                }
                 break;
             }
             case "gcp": {
@@ -195,6 +200,9 @@ export function readSecrets(
                 if (!s.prefix.startsWith(own)) {
                     const o = other(s.prefix);
                     refuse("prefix", s.prefix, o.length > 0 ? `the ${o.join("/")} environment's secrets` : `outside ${own}`, own);
+                }
+                if (s.serviceAccountEmail && other(s.serviceAccountEmail).length > 0) {
+                    refuse("serviceAccountEmail", s.serviceAccountEmail, `a service account of the ${other(s.serviceAccountEmail).join("/")} environment`, `eso-${app}-${SHORT_NAMES[env]}@acme-${SHORT_NAMES[env]}-123.iam.gserviceaccount.com`);
                 }
                 break;
             }

@@ -21,6 +21,7 @@ import { clustersecretstoreNamespaceConditions } from "./policies/clustersecrets
 import { externalsecretScopedFind } from "./policies/externalsecret-scoped-find";
 import { helmReleaseChartPinned } from "./policies/helm-release-chart-pinned";
 import { ingressTls } from "./policies/ingress-tls";
+import { ingressControllerSnippets } from "./policies/ingress-controller-snippets";
 import { serviceTrafficAfterReady } from "./policies/service-traffic-after-ready";
 import { ingressIssuerZone } from "./policies/ingress-issuer-zone";
 import { namespaceDefaultDeny } from "./policies/namespace-default-deny";
@@ -30,9 +31,11 @@ import { namespaceResourceQuota } from "./policies/namespace-resource-quota";
 import { nodepoolAutoUpgrade } from "./policies/nodepool-auto-upgrade";
 import { nodepoolMinimumSize } from "./policies/nodepool-minimum-size";
 import { secretstoreWorkloadIdentity } from "./policies/secretstore-workload-identity";
+import { workloadCloudIdentity } from "./policies/workload-cloud-identity";
 import { servicePublicExposure } from "./policies/service-public-exposure";
 import { stackPolicyConfigEnvironment } from "./policies/stack-policy-config-environment";
 import { stackEmergencyPin } from "./policies/stack-emergency-pin";
+import { stackRolloutAwaited } from "./policies/stack-rollout-awaited";
 import { stackGateOverride } from "./policies/stack-gate-override";
 import { stackBudget } from "./policies/stack-budget";
 import { workloadObservabilityProduction } from "./policies/workload-observability-production";
@@ -43,6 +46,8 @@ import { workloadHealthProbes } from "./policies/workload-health-probes";
 import { workloadHostNamespaces } from "./policies/workload-host-namespaces";
 import { workloadImagePinned } from "./policies/workload-image-pinned";
 import { workloadImageRegistry } from "./policies/workload-image-registry";
+import { workloadImagePromoted } from "./policies/workload-image-promoted";
+import { workloadEnvironmentProduction } from "./policies/workload-environment-production";
 import { workloadPlaintextSecrets } from "./policies/workload-plaintext-secrets";
 import { workloadPrivilegeEscalation } from "./policies/workload-privilege-escalation";
 import { workloadPrivileged } from "./policies/workload-privileged";
@@ -105,6 +110,8 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadResourceLimits,
     workloadImagePinned,
     workloadImageRegistry,
+    workloadImagePromoted,
+    workloadEnvironmentProduction,
     helmReleaseChartPinned,
     helmReleaseChartSource,
     workloadPrivileged,
@@ -122,6 +129,7 @@ export const policies: readonly DeliveryPolicy[] = [
     workloadZoneSpread,
     servicePublicExposure,
     ingressTls,
+    ingressControllerSnippets,
     ingressIssuerZone,
     workloadPlaintextSecrets,
     // Namespaces, isolation and secret stores
@@ -131,6 +139,7 @@ export const policies: readonly DeliveryPolicy[] = [
     namespacePodSecurity,
     clustersecretstoreNamespaceConditions,
     secretstoreWorkloadIdentity,
+    workloadCloudIdentity,
     externalsecretScopedFind,
     clusterrolebindingClusterAdmin,
     roleLeastPrivilege,
@@ -138,6 +147,7 @@ export const policies: readonly DeliveryPolicy[] = [
     stackreferencePromotionSource,
     stackPromotionFromStaging,
     stackEmergencyPin,
+    stackRolloutAwaited,
     stackGateOverride,
     stackBudget,
     workloadObservabilityProduction,

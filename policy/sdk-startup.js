@@ -12,6 +12,11 @@
  * serialise a function behaves as before (it pays the load then, not at start-up). Nothing is
  * changed on disk; when the SDK is already loaded, or is not where this expects it, it does
  * nothing. tests/sdk-startup.test.ts checks the stand-ins against the installed SDK's modules.
+ *
+ * The same holds for the SDK's Automation API (automation/index.js, which the SDK's index loads
+ * for `pulumi.automation`, with its own dependencies): only tools that drive the CLI use it
+ * (tools/promote.ts), never a program or a pack, so it loads on first use too.
+ *
  * `DELIVERY_SDK_EAGER=1` in the environment turns it off (the SDK loads as it ships); `npm run
  * bench` measures both.
  */
@@ -19,10 +24,14 @@
 const Module = require("module");
 const path = require("path");
 
-/** The deferred modules (under the SDK's runtime/closure/) and the functions runtime/index.js copies from each. */
+/**
+ * The deferred modules (paths inside the SDK) and the functions the SDK copies from each at load
+ * (runtime/index.js re-exports them); anything else used from a module loads it.
+ */
 const DEFERRED = {
-    "serializeClosure.js": ["serializeFunction", "serializeFunctionAsync"],
-    "codePaths.js": ["computeCodePaths", "findWorkspaceRoot"],
+    "runtime/closure/serializeClosure.js": ["serializeFunction", "serializeFunctionAsync"],
+    "runtime/closure/codePaths.js": ["computeCodePaths", "findWorkspaceRoot"],
+    "automation/index.js": [],
 };
 
 /** The stand-in for one module: its named functions call through; anything else loads the module. */
@@ -40,7 +49,14 @@ function standIn(filename, names) {
         calls[name] = { [name](...args) { return load()[name].apply(this, args); } }[name];
     }
     return new Proxy(Object.create(null), {
-        get: (_, prop) => (real === undefined && typeof prop === "string" && prop in calls ? calls[prop] : load()[prop]),
+        get: (_, prop) => {
+            if (real === undefined && prop === "__esModule") {
+                // Asked by TypeScript's import helpers (`__importStar`) when the SDK's index
+                // imports the module; every deferred module is compiled TypeScript (the unit test checks).
+                return true;
+            }
+            return real === undefined && typeof prop === "string" && prop in calls ? calls[prop] : load()[prop];
+        },
         has: (_, prop) => prop in load(),
         ownKeys: () => Reflect.ownKeys(load()),
         getOwnPropertyDescriptor: (_, prop) => {
@@ -69,7 +85,7 @@ function deferFunctionSerialization(dir) {
     }
     const deferred = [];
     for (const [file, names] of Object.entries(DEFERRED)) {
-        const filename = path.join(sdk, "runtime", "closure", file);
+        const filename = path.join(sdk, file);
         if (require.cache[filename] !== undefined) {
             continue;
         }

@@ -17,6 +17,15 @@ export { directoryDigest };
 /** Stack outputs a downstream stack reads. */
 export const RELEASE_OUTPUT = "release";
 export const ENVIRONMENT_OUTPUT = "environment";
+/** The image reference a stack runs (repository with tag or digest), read from its upstream. */
+export const IMAGE_OUTPUT = "image";
+
+/** `ghcr.io/acme/storefront` from `ghcr.io/acme/storefront:1.8.3` or `…@sha256:…`. */
+export function imageRepository(ref: string): string {
+    const bare = ref.split("@")[0];
+    const colon = bare.lastIndexOf(":");
+    return colon > bare.lastIndexOf("/") ? bare.slice(0, colon) : bare;
+}
 
 /** What runs: promotion moves this whole object from one stack to the next. */
 export interface ReleaseRecord {
@@ -210,6 +219,18 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
 
     const overridden = (gate: "soak" | "freeze") => cfg.override?.gates.includes(gate) === true;
     /**
+     * A release is a tag or digest of one image repository: the upstream verified it there, so this
+     * stack runs the same repository (an upstream that publishes no image output is not checked).
+     */
+    const checkRepository = (upImage: unknown, from: string, where: string) => {
+        if (typeof upImage === "string" && upImage !== "" && imageRepository(upImage) !== cfg.app.image) {
+            throw new pulumi.RunError(
+                `${where}, which runs its releases from ${imageRepository(upImage)}, but this stack's ${cfg.project}:app.image is ${cfg.app.image}: ` +
+                `a release is verified in one repository, so set ${cfg.project}:app.image to ${imageRepository(upImage)} (change it in ${from} first), ` +
+                `or run another image only with ${cfg.project}:pin and emergency: true.`);
+        }
+    };
+    /**
      * A change of release during a freeze is refused unless it is a rollback (to a release this
      * stack ran) or the stack carries an override of the freeze with its reason.
      */
@@ -247,7 +268,8 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
         // In production a pin must name a release the upstream ran (now or in its history).
         const from = cfg.promotion.from;
         const upstream = stackRef(from);
-        const checked = upstream.getOutput(PROMOTION_OUTPUT).apply((up) => {
+        const checked = pulumi.all([upstream.getOutput(PROMOTION_OUTPUT), upstream.getOutput(IMAGE_OUTPUT)]).apply(([up, upImage]) => {
+            checkRepository(upImage, from, `${stackName} pins ${p.version} (${cfg.project}:pin) from ${from}`);
             const ran = isRecord(up) ? [up.release.version, ...(up.history ?? []).map((h) => h.version)] : [];
             if (!ran.includes(p.version)) {
                 throw new pulumi.RunError(
@@ -273,7 +295,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
     const upstream = stackRef(from);
     const where = `${stackName} promotes from ${from} (${cfg.project}:promotion.from)`;
     const upstreamRecordOut = upstream.getOutput(PROMOTION_OUTPUT);
-    const release = pulumi.all([upstream.getOutput(ENVIRONMENT_OUTPUT), upstream.getOutput(RELEASE_OUTPUT), upstreamRecordOut, previous]).apply(([upEnv, upRelease, upRecord, prev]) => {
+    const release = pulumi.all([upstream.getOutput(ENVIRONMENT_OUTPUT), upstream.getOutput(RELEASE_OUTPUT), upstreamRecordOut, previous, upstream.getOutput(IMAGE_OUTPUT)]).apply(([upEnv, upRelease, upRecord, prev, upImage]) => {
         if (upEnv === undefined || upRelease === undefined) {
             const missing = upEnv === undefined ? ENVIRONMENT_OUTPUT : RELEASE_OUTPUT;
             throw new pulumi.RunError(
@@ -292,6 +314,7 @@ export function resolveRelease(cfg: StackConfig, stackRef: (name: string) => pul
                 `${where}, which runs chart ${upRelease.chart}, but this stack deploys chart ${chart.name} (${cfg.project}:chart); ` +
                 `promote between stacks that run the same chart.`);
         }
+        checkRepository(upImage, from, where);
         if (cfg.chart.kind === "path" && upRelease.chartVersion !== chart.version) {
             throw new pulumi.RunError(
                 `${where}, which runs chart version ${upRelease.chartVersion}, but ${cfg.chart.path} here is ${chart.version}; ` +

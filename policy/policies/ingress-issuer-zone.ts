@@ -15,6 +15,7 @@ function zoneName(type: string, props: unknown): string | undefined {
     return typeof v === "string" && v !== "" ? v.toLowerCase().replace(/\.$/, "") : undefined;
 }
 
+const HOST_REMEDY = "serve exact host names: delivery:app.ingress.host, and no ingress host or rule through delivery:values or delivery:valuesFiles";
 const inZone = (host: string, zone: string) => host === zone || host.endsWith(`.${zone}`);
 
 /**
@@ -29,7 +30,7 @@ export const ingressIssuerZone = stackPolicy<Params>({
     severity: "high",
     topics: ["network", "encryption", "dns"],
     scope: "production",
-    blocks: "production Ingresses without the stack's ClusterIssuer, with a staging (untrusted) issuer, or with a host outside production's zone",
+    blocks: "production Ingresses without the stack's ClusterIssuer, with a staging (untrusted) issuer, with a host outside production's zone, a wildcard host or a rule without a host",
     remedy: "set delivery:tls.acme: production (the default in production) and delivery:app.ingress.host inside delivery:dns.zone",
     params: {
         productionServers: {
@@ -65,6 +66,14 @@ export const ingressIssuerZone = stackPolicy<Params>({
                 if (typeof server === "string" && !config.productionServers.includes(server)) {
                     report(`${name} takes its certificate from ClusterIssuer ${wanted}, whose ACME directory ${server} is not a production one (${config.productionServers.join(", ")}): browsers would not trust it`, ing);
                 }
+            }
+            const rules = list(ing.props, "spec", "rules");
+            if (rules.some((r) => { const h = peek(r, "host"); return h === undefined || h === null || h === ""; }) || peek(ing.props, "spec", "defaultBackend") !== undefined) {
+                report(`${name} has a rule without a host (or a default backend): it answers for every name the ingress controller receives`, ing, HOST_REMEDY);
+            }
+            for (const host of [...new Set([...rules.map((r) => peek(r, "host")), ...list(ing.props, "spec", "tls").flatMap((t) => list(t, "hosts"))]
+                .filter((h): h is string => typeof h === "string" && h.includes("*")))]) {
+                report(`${name} serves the wildcard host ${host}: it would take the traffic of every other name under it, and its certificate would be valid for all of them`, ing, HOST_REMEDY);
             }
             if (zones.size > 0) {
                 const hosts = [

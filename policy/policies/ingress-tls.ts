@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { list } from "../lib/props";
+import { list, peek, stringMap } from "../lib/props";
 import { HELM_VALUES_TYPES, INGRESS, isHelmValues, isIngress } from "../lib/types";
 import { describeRelease, findInValues } from "../lib/workloads";
 
@@ -8,6 +8,9 @@ function tlsOn(tls: unknown): boolean {
     return tls === true || (Array.isArray(tls) && tls.length > 0);
 }
 
+/** ingress-nginx's switch for redirecting plain HTTP to HTTPS (on by default when the Ingress has TLS). */
+export const SSL_REDIRECT = "nginx.ingress.kubernetes.io/ssl-redirect";
+
 /** Production traffic is encrypted from the client to the ingress. */
 export const ingressTls = resourcePolicy({
     name: "ingress-tls",
@@ -15,7 +18,7 @@ export const ingressTls = resourcePolicy({
     severity: "medium",
     topics: ["network", "encryption"],
     scope: "production",
-    blocks: "production ingresses serving plain HTTP",
+    blocks: "production ingresses serving plain HTTP (no TLS, a rule host outside spec.tls, or ssl-redirect turned off)",
     remedy: "set delivery:app.ingress.tls: true",
     resourceTypes: [INGRESS, ...HELM_VALUES_TYPES],
     appliesTo: (t) => isIngress(t) || isHelmValues(t),
@@ -28,9 +31,23 @@ export const ingressTls = resourcePolicy({
             }
             return;
         }
-        if (list(props, "spec", "tls").length === 0) {
+        const tls = list(props, "spec", "tls");
+        if (tls.length === 0) {
             report(`Ingress ${name} has no spec.tls, so it serves plain HTTP`,
                 "add spec.tls with the host names and a certificate Secret (e.g. from cert-manager)");
+            return;
+        }
+        const covered = new Set(tls.flatMap((t) => list(t, "hosts")).filter((h): h is string => typeof h === "string").map((h) => h.toLowerCase()));
+        for (const host of list(props, "spec", "rules").map((r) => peek(r, "host")).filter((h): h is string => typeof h === "string" && h !== "")) {
+            if (!covered.has(host.toLowerCase())) {
+                report(`Ingress ${name} serves ${host}, which no spec.tls entry lists, so that host is served over plain HTTP`,
+                    "list every rule's host in spec.tls[].hosts");
+            }
+        }
+        const redirect = stringMap(props, "metadata", "annotations")[SSL_REDIRECT];
+        if (typeof redirect === "string" && redirect.trim().toLowerCase() === "false") {
+            report(`Ingress ${name} sets ${SSL_REDIRECT}: "false", so it also serves plain HTTP`,
+                `remove the ${SSL_REDIRECT} annotation (from delivery:values ingress.annotations)`);
         }
     },
 });

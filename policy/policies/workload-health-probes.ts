@@ -1,11 +1,24 @@
 import { resourcePolicy } from "../lib/define";
 import { platformCharts } from "../lib/params";
-import { isSet } from "../lib/props";
+import { isSet, peek } from "../lib/props";
 import { HELM_VALUES_TYPES, isHelmValues, isServingWorkload } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, findInValues, isPlatformRelease, podSpecOf } from "../lib/workloads";
 
 export interface Params {
     readonly platformCharts: string[];
+    readonly maxLivenessSeconds: number;
+}
+
+/** Seconds before a liveness probe can first restart a hung container: initialDelaySeconds + periodSeconds × failureThreshold (Kubernetes defaults 0, 10, 3). */
+function firstRestartAfter(probe: unknown): number | undefined {
+    const n = (key: string, fallback: number) => {
+        const v = peek(probe, key);
+        return typeof v === "number" ? v : v === undefined || v === null ? fallback : undefined;
+    };
+    const delay = n("initialDelaySeconds", 0);
+    const period = n("periodSeconds", 10);
+    const failures = n("failureThreshold", 3);
+    return delay === undefined || period === undefined || failures === undefined ? undefined : delay + period * failures;
 }
 
 const PROBE_KEYS = ["livenessProbe", "readinessProbe", "liveness", "readiness"];
@@ -23,11 +36,14 @@ export const workloadHealthProbes = resourcePolicy<Params>({
     severity: "medium",
     topics: ["workloads", "availability"],
     scope: "all",
-    blocks: "serving containers without liveness/readiness probes, or probes disabled in Helm values",
+    blocks: "serving containers without liveness/readiness probes, probes disabled in Helm values, or a liveness probe timed so it cannot restart a hung container for longer than `maxLivenessSeconds`",
     remedy: "add livenessProbe and readinessProbe to every serving container (the bundled chart defines both)",
     resourceTypes: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet", ...HELM_VALUES_TYPES],
     appliesTo: (t) => isServingWorkload(t) || isHelmValues(t),
-    params: { platformCharts: platformCharts() },
+    params: {
+        platformCharts: platformCharts(),
+        maxLivenessSeconds: { type: "integer", minimum: 60, default: 900, description: "Longest a liveness probe may take to first restart a hung container (initialDelaySeconds + periodSeconds × failureThreshold) before it counts as switched off." },
+    },
     validate: ({ args, type, name, props, config, report }) => {
         if (isHelmValues(type)) {
             if (isPlatformRelease(props, config.platformCharts)) {
@@ -43,6 +59,11 @@ export const workloadHealthProbes = resourcePolicy<Params>({
             const missing = ["livenessProbe", "readinessProbe"].filter((p) => !isSet(c.spec, p));
             if (missing.length > 0) {
                 report(`${describeWorkload(type, name)} ${c.label} has no ${missing.join(" or ")}`);
+            }
+            const after = isSet(c.spec, "livenessProbe") ? firstRestartAfter(peek(c.spec, "livenessProbe")) : undefined;
+            if (after !== undefined && after > config.maxLivenessSeconds) {
+                report(`${describeWorkload(type, name)} ${c.label} has a liveness probe that could first restart it after ${after}s (initialDelaySeconds + periodSeconds × failureThreshold), more than ${config.maxLivenessSeconds}s: it is as good as off`,
+                    "keep the chart's probe timings (delivery:values probes.liveness): a hung container is restarted within minutes");
             }
         }
     },

@@ -1,6 +1,7 @@
 import { resourcePolicy } from "../lib/define";
 import { platformCharts } from "../lib/params";
-import { isSet } from "../lib/props";
+import { isSet, peek } from "../lib/props";
+import { quantity } from "../lib/quantity";
 import { HELM_VALUES_TYPES, isHelmValues, isWorkload, WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, describeRelease, describeWorkload, isPlatformRelease, podSpecOf, valuesOf } from "../lib/workloads";
 
@@ -14,6 +15,11 @@ function missing(resources: unknown): string[] {
     return AMOUNTS.filter((a) => !isSet(resources, ...a.split(".")));
 }
 
+/** A quantity of 0 is no amount at all: a limit of 0 is no limit (no CPU quota, no memory cap), a request of 0 reserves nothing. */
+function zero(resources: unknown): string[] {
+    return AMOUNTS.filter((a) => quantity(peek(resources, ...a.split(".")), a.endsWith("cpu") ? "cpu" : "memory") === 0);
+}
+
 /** Every container declares what it needs and what it may use. */
 export const workloadResourceLimits = resourcePolicy<Params>({
     name: "workload-resource-limits",
@@ -21,7 +27,7 @@ export const workloadResourceLimits = resourcePolicy<Params>({
     severity: "medium",
     topics: ["workloads", "capacity"],
     scope: "all",
-    blocks: "containers (or app Helm values) without CPU/memory requests and limits",
+    blocks: "containers (or app Helm values) without CPU/memory requests and limits, or with 0 for any of them (a limit of 0 is no limit)",
     remedy: "set delivery:app.resources.requests and delivery:app.resources.limits (cpu and memory)",
     resourceTypes: [...WORKLOAD_TYPES, ...HELM_VALUES_TYPES],
     appliesTo: (t) => isWorkload(t) || isHelmValues(t),
@@ -31,9 +37,14 @@ export const workloadResourceLimits = resourcePolicy<Params>({
             if (isPlatformRelease(props, config.platformCharts)) {
                 return args.notApplicable(`${name} installs a platform chart`);
             }
-            const gaps = missing(valuesOf(props).resources);
+            const resources = valuesOf(props).resources;
+            const gaps = missing(resources);
             if (gaps.length > 0) {
                 report(`${describeRelease(name, props)} sets no ${gaps.map((g) => `values.resources.${g}`).join(", ")}`);
+            }
+            const zeros = zero(resources);
+            if (zeros.length > 0) {
+                report(`${describeRelease(name, props)} sets ${zeros.map((g) => `values.resources.${g}`).join(", ")} to 0, which is none at all`);
             }
             return;
         }
@@ -42,6 +53,11 @@ export const workloadResourceLimits = resourcePolicy<Params>({
             if (gaps.length > 0) {
                 report(`${describeWorkload(type, name)} ${c.label} sets no resources.${gaps.join(", resources.")}`,
                     "set resources.requests and resources.limits (cpu and memory) on every container");
+            }
+            const zeros = zero(c.spec.resources);
+            if (zeros.length > 0) {
+                report(`${describeWorkload(type, name)} ${c.label} sets resources.${zeros.join(", resources.")} to 0, which is none at all (a limit of 0 is no limit)`,
+                    "set non-zero resources.requests and resources.limits (cpu and memory) on every container");
             }
         }
     },

@@ -217,15 +217,16 @@ function unwrapSecure(v: unknown): { value: unknown; secret: boolean } {
     return { value: v, secret: false };
 }
 
-/** Deep merge for override files: objects merge, everything else (lists too) replaces; null deletes. */
+/** Deep merge for override files: objects merge, everything else (lists too) replaces; null deletes (at any depth). */
 export function mergeConfig(base: ConfigMap, overrides: ConfigMap): ConfigMap {
     const out: ConfigMap = { ...base };
     for (const [k, v] of Object.entries(overrides)) {
         const b = out[k];
         if (v === null) {
             delete out[k];
-        } else if (b && typeof b === "object" && !Array.isArray(b) && !isSecure(b) && v && typeof v === "object" && !Array.isArray(v) && !isSecure(v)) {
-            out[k] = mergeConfig(b as ConfigMap, v as ConfigMap);
+        } else if (v && typeof v === "object" && !Array.isArray(v) && !isSecure(v)) {
+            // Over a map, merge; over nothing (or a scalar), start empty: a null inside still means "absent".
+            out[k] = mergeConfig(b && typeof b === "object" && !Array.isArray(b) && !isSecure(b) ? b as ConfigMap : {}, v as ConfigMap);
         } else {
             out[k] = v;
         }

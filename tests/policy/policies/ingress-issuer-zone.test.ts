@@ -44,6 +44,18 @@ describe("ingress-issuer-zone", () => {
             `Ingress storefront serves storefront.notacme.example, outside production's zone (acme.example). ${REMEDY}`);
     });
 
+    it("fails a wildcard host even inside the zone, and a rule without a host", async () => {
+        const HOST_REMEDY = "Remedy: serve exact host names: delivery:app.ingress.host, and no ingress host or rule through delivery:values or delivery:valuesFiles.";
+        fails(await checkStack(policy, [zone(), issuer(), ingress("*.acme.example")]),
+            `Ingress storefront serves the wildcard host *.acme.example: it would take the traffic of every other name under it, and its certificate would be valid for all of them. ${HOST_REMEDY}`);
+        const hostless = resource("kubernetes:networking.k8s.io/v1:Ingress", "storefront-chart:storefront-prod/storefront", {
+            metadata: { name: "storefront", namespace: NS, annotations: { "cert-manager.io/cluster-issuer": "letsencrypt-production" } },
+            spec: { tls: [{ hosts: ["storefront.acme.example"], secretName: "storefront-tls" }], rules: [{ http: { paths: [{ path: "/" }] } }] },
+        }, { stack: "prod" });
+        fails(await checkStack(policy, [zone(), issuer(), hostless]),
+            `Ingress storefront has a rule without a host (or a default backend): it answers for every name the ingress controller receives. ${HOST_REMEDY}`);
+    });
+
     it("knows each cloud's zone, and an existing zone from the release record", async () => {
         const azure = resource("azure-native:dns:Zone", "storefront-dns-zone", { zoneName: "acme.example" }, { stack: "prod" });
         const gcp = resource("gcp:dns/managedZone:ManagedZone", "storefront-dns-zone", { name: "acme-example", dnsName: "acme.example." }, { stack: "prod" });

@@ -20,6 +20,18 @@ describe("workload-health-probes", () => {
             `Deployment api container api has no readinessProbe. ${REMEDY}`);
     });
 
+    it("fails a liveness probe timed so that it could not restart a hung container for days", async () => {
+        const late = change(deploymentInputs(), `${CONTAINER}.livenessProbe.initialDelaySeconds`, 999999999);
+        fails(await check(policy, deployment(late)),
+            "Deployment api container api has a liveness probe that could first restart it after 1000000029s (initialDelaySeconds + periodSeconds × failureThreshold), more than 900s: it is as good as off. " +
+            "Remedy: keep the chart's probe timings (delivery:values probes.liveness): a hung container is restarted within minutes.");
+        const slow = change(change(deploymentInputs(), `${CONTAINER}.livenessProbe.periodSeconds`, 300), `${CONTAINER}.livenessProbe.failureThreshold`, 10);
+        fails(await check(policy, deployment(slow)),
+            "Deployment api container api has a liveness probe that could first restart it after 3000s (initialDelaySeconds + periodSeconds × failureThreshold), more than 900s: it is as good as off. " +
+            "Remedy: keep the chart's probe timings (delivery:values probes.liveness): a hung container is restarted within minutes.");
+        passes(await check(policy, deployment(slow), { maxLivenessSeconds: 3600 }));
+    });
+
     it("fails Helm values that switch a probe off", async () => {
         fails(await check(policy, release(change(releaseInputs(), "values.probes.liveness", null))),
             `Helm release storefront-helm (chart ./charts/app) switches a health probe off (values.probes.liveness: null). ${HELM_REMEDY}`);

@@ -46,6 +46,16 @@ describe("workload-plaintext-secrets", () => {
             `Deployment api container api: env API_TOKEN holds a literal value under a secret-sounding name. ${POD_REMEDY}`);
     });
 
+    it("fails a secret in the annotations of a rendered object (a ServiceAccount, a Deployment's pods), and passes ordinary annotations", async () => {
+        const ANNOTATION_REMEDY = "Remedy: remove it from delivery:values (annotations are readable by anyone who can list the object); load secrets through delivery:secrets.";
+        const account = (annotations: Record<string, string>) => resource("kubernetes:core/v1:ServiceAccount", "storefront", { metadata: { name: "storefront", namespace: "storefront-prod", annotations } });
+        fails(await check(policy, account({ "api-key": "sk_live_FAKEFAKEFAKEFAKE0000" })),
+            `ServiceAccount storefront: metadata.annotations.api-key holds what looks like a Stripe live key. ${ANNOTATION_REMEDY}`);
+        fails(await check(policy, deployment(change(deploymentInputs(), "spec.template.metadata.annotations", { "vendor.example.com/password": "correct-horse-battery" }))),
+            `Deployment api: spec.template.metadata.annotations.vendor.example.com/password holds a literal value under a secret-sounding name. ${ANNOTATION_REMEDY}`);
+        passes(await check(policy, account({ "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/storefront-prod-secrets", "cert-manager.io/cluster-issuer": "letsencrypt-production" })));
+    });
+
     it("fails a password in ConfigMap data", async () => {
         fails(await check(policy, configMap({ LOG_LEVEL: "info", SMTP_PASSWORD: "mailpass-2024" })),
             "ConfigMap settings: data.SMTP_PASSWORD holds a literal value under a secret-sounding name. Remedy: move the value into a Secret fed by the secret store (delivery:secrets).");
