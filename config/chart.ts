@@ -46,6 +46,8 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
         }
         if (!oci && caFile !== undefined && !fs.existsSync(path.resolve(root, caFile))) {
             r.issue("chart.caFile", `names ${caFile}, which does not exist`, "certs/charts-ca.pem");
+        } else if (!oci && caFile !== undefined && !isCertificateFile(path.resolve(root, caFile))) {
+            r.issue("chart.caFile", `names ${caFile}, which is not a file of PEM CA certificates (its content is not shown)`, "certs/charts-ca.pem");
         }
         chart = oci
             ? { kind: "oci", repository: repository.replace(/\/+$/, ""), name, version, bundled: false, imageValues: given, appValues: false }
@@ -93,6 +95,20 @@ export function readChart(r: ConfigReader, value: unknown, root: string): ChartC
 export interface ValuesFile {
     readonly path: string;
     readonly values: Record<string, unknown>;
+}
+
+/** A readable file of PEM certificates and nothing secret (a private key is never a CA bundle). */
+function isCertificateFile(file: string): boolean {
+    try {
+        const stat = fs.statSync(file);
+        if (!stat.isFile() || stat.size > 1024 * 1024) {
+            return false;
+        }
+        const text = fs.readFileSync(file, "utf8");
+        return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text) && !/PRIVATE KEY-----/.test(text);
+    } catch {
+        return false;
+    }
 }
 
 export function readValuesFiles(r: ConfigReader, value: unknown, root: string): ValuesFile[] {

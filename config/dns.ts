@@ -111,7 +111,8 @@ export function readTls(r: ConfigReader, value: unknown, env: Environment, dns: 
 
 /** The app's Ingress host lies inside the zone, and the platform namespaces stay apart from the app's. */
 export function checkDns(r: ConfigReader, dns: DnsConfig | undefined, tls: TlsConfig | undefined, host: string, hostEnabled: boolean, appNamespace: string): void {
-    if (dns !== undefined && dns.zone !== "" && hostEnabled && host !== "" && !inZone(host, dns.zone)) {
+    // A host or zone already refused for its shape is not judged again against the other.
+    if (dns !== undefined && dns.zone !== "" && hostEnabled && host !== "" && !r.reported("app.ingress.host") && !r.reported("dns.zone") && !inZone(host, dns.zone)) {
         r.issue("app.ingress.host", `is ${host}, outside delivery:dns.zone (${dns.zone}): external-dns would not write its record and the DNS-01 challenge could not be answered`,
             `${host.split(".")[0]}.${dns.zone}`);
     }

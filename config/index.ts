@@ -21,9 +21,9 @@ export { parseConfig, KNOWN_KEYS, SECRET_KEYS, DEFAULT_KUBERNETES_VERSION } from
  * every problem (the engine prints it without a stack trace) before any resource is created.
  */
 export function loadConfig(): StackConfig {
-    const { project, stack, values, secretKeys } = readRuntimeConfig();
+    const { project, stack, values, secretKeys, foreignKeys } = readRuntimeConfig();
     try {
-        return parseConfig({ project, stack, values, secretKeys });
+        return parseConfig({ project, stack, values, secretKeys, foreignKeys });
     } catch (e) {
         if (e instanceof ConfigValidationError) {
             throw new pulumi.RunError(e.message);

@@ -10,15 +10,16 @@ import {
 } from "./model";
 import { ConfigReader, ConfigValidationError, exampleText, show } from "./reader";
 import { TSchema } from "@sinclair/typebox";
-import { SecretsConfig, readSecrets } from "./secrets";
+import { SecretsConfig, readSecrets, secretEnvVar } from "./secrets";
 import { readChart, readInlineValues, readValuesFiles } from "./chart";
 import { checkDns, readDns, readTls } from "./dns";
 import { RELEASE_ORIGIN, StackValues, composeLayers, readChartDir, readPath, stackLayers, validateAgainstSchema } from "./values";
 import * as path from "path";
 import { quantity } from "../policy/lib/quantity";
+import { secretShape } from "../policy/lib/secrets";
 import {
     AppSchema, BudgetSchema, ChartSchema, ObservabilitySchema, ClusterSchema, DEFAULT_NODE_SIZE, FreezeSchema, HelmSchema, KNOWN_KEYS, NamespaceSchema, OverrideSchema, PATTERNS, PinSchema,
-    PromotionSchema, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
+    PromotionSchema, PROVIDER_NAMESPACES, ENVIRONMENT_NAMES, ReleaseSchema, RolloutSchema, SECRET_KEYS, SmokeSchema, VerificationSchema, FeatureFlag, EnvValue,
 } from "./schema";
 
 /** Kubernetes minor version used when the stack does not set one. */
@@ -45,12 +46,15 @@ export interface RawStackConfig {
     readonly secretKeys: ReadonlySet<string>;
     /** The project directory (charts and values files are relative to it). @default the working directory */
     readonly root?: string;
+    /** Full keys of the stack's other namespaces (`aws:region`); values are not needed. @default none */
+    readonly foreignKeys?: readonly string[];
 }
 
 export function parseConfig(raw: RawStackConfig): StackConfig {
     const r = new ConfigReader(raw.project);
     const v = raw.values;
     r.unknownKeys("", v as Record<string, unknown>, KNOWN_KEYS);
+    checkNamespaces(r, raw.foreignKeys ?? []);
     for (const key of SECRET_KEYS) {
         if (v[key] !== undefined && !raw.secretKeys.has(key)) {
             r.issue(key, "holds a plaintext value but must be a secret (its value is not shown)",
@@ -94,6 +98,14 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
             `pulumi config set --secret ${raw.project}:ibmApiKey <key>`);
     }
 
+    secrets.secrets.forEach((d, i) => {
+        const name = secretEnvVar(d);
+        if (name !== undefined && name in app.env) {
+            r.issue(`app.env.${name}`, `is also loaded from secrets.secrets[${i}] (${d.name}): the container would get it twice and the last one silently wins`, "remove it from app.env");
+        }
+    });
+    checkSecretValues(r, v, raw.secretKeys);
+
     if (r.issues.length > 0) {
         throw new ConfigValidationError(raw.stack, r.issues);
     }
@@ -105,10 +117,82 @@ export function parseConfig(raw: RawStackConfig): StackConfig {
     };
 }
 
+/**
+ * The chart's environment and values: what reaches the workloads is judged on the rendered objects
+ * by the policy pack (workload-plaintext-secrets: mandatory in production, advisory elsewhere).
+ */
+const RENDERED = /^(app\.env|values)(\.|\[|$)/;
+
+/**
+ * Secrets never go in a stack file except under the secret keys (`pulumi config set --secret`):
+ * a `secure:` value under any other key, and a value shaped like a credential (an AWS key, a
+ * private key, a token, a password in a URL) in any setting of the program's own, are refused and
+ * never shown. A key already reported is not reported again.
+ */
+function checkSecretValues(r: ConfigReader, values: Readonly<Record<string, unknown>>, secretKeys: ReadonlySet<string>): void {
+    const store = "a store: delivery:secrets.secrets: [{ name, remoteKey, envVar }] (or a secret key set with pulumi config set --secret)";
+    for (const key of secretKeys) {
+        if (!(SECRET_KEYS as readonly string[]).includes(key)) {
+            r.issues.push({
+                key: `${r.namespace}:${key}`,
+                problem: `holds a secret (secure:) value, but nothing under ${r.namespace}:${key} is a secret setting: it would reach the cluster and the outputs as plain configuration (not shown)`,
+                example: `the value in ${store}; ${r.namespace}:${key} itself in plain text`,
+                exampleIsText: true,
+            });
+        }
+    }
+    const walk = (key: string, value: unknown): void => {
+        if (RENDERED.test(key)) {
+            return;
+        }
+        if (Array.isArray(value)) {
+            value.forEach((x, i) => walk(`${key}[${i}]`, x));
+        } else if (value !== null && typeof value === "object") {
+            for (const [k, x] of Object.entries(value)) {
+                const shape = secretShape(k);
+                if (shape !== undefined && !r.reported(`${key}.${k}`)) {
+                    r.issues.push({ key: `${r.namespace}:${key}.[not shown]`, problem: `is a key that looks like ${shape}: secrets never go in a stack file`, example: `the secret in ${store}`, exampleIsText: true });
+                } else {
+                    walk(`${key}.${k}`, x);
+                }
+            }
+        } else if (typeof value === "string" && !r.reported(key)) {
+            const shape = secretShape(value);
+            if (shape !== undefined) {
+                r.issues.push({ key: `${r.namespace}:${key}`, problem: `looks like ${shape} (not shown): secrets never go in a stack file`, example: `the secret in ${store}`, exampleIsText: true });
+            }
+        }
+    };
+    for (const [key, value] of Object.entries(values)) {
+        if (!(SECRET_KEYS as readonly string[]).includes(key) && !secretKeys.has(key)) {
+            walk(key, value);
+        }
+    }
+}
+
+/** A key of a namespace nothing reads: a misspelt project namespace, or another project's key. */
+function checkNamespaces(r: ConfigReader, foreignKeys: readonly string[]): void {
+    for (const full of foreignKeys) {
+        const ns = full.slice(0, full.indexOf(":"));
+        if ((PROVIDER_NAMESPACES as readonly string[]).includes(ns)) {
+            continue;
+        }
+        const name = full.slice(full.indexOf(":") + 1).split(".")[0];
+        const ours = (KNOWN_KEYS as readonly string[]).includes(name);
+        r.issues.push({
+            key: full,
+            problem: `is in the namespace ${ns}:, which nothing here reads (this program reads ${r.namespace}:* and its providers' ${PROVIDER_NAMESPACES.map((p) => `${p}:`).join(", ")})${ours ? `; ${name} is a ${r.namespace}: key` : ""}`,
+            example: ours ? `${r.namespace}:${name} instead of ${full}` : "remove it",
+            exampleIsText: true,
+        });
+    }
+}
+
 function readEnvironment(r: ConfigReader, stack: string, value: unknown): Environment {
     const example = "production";
     if (value !== undefined && value !== "") {
-        const env = typeof value === "string" ? environmentFromAlias(value) : undefined;
+        // Written exactly as one of the names (the schema's enum): "PRODUCTION" or " prod " is a slip, not an alias.
+        const env = typeof value === "string" && (ENVIRONMENT_NAMES as readonly string[]).includes(value) ? environmentFromAlias(value) : undefined;
         if (!env) {
             r.issue("environment", `must be development, staging or production (or dev, stage, prod); got ${show(value)}`, example);
             return "development";
@@ -187,7 +271,7 @@ function readApp(r: ConfigReader, value: unknown, env: Environment): AppConfig {
         logLevel: r.string("app.logLevel", o.logLevel, A.logLevel) as AppConfig["logLevel"],
         features: r.map("app.features", o.features, A.features, (k, fv) => r.boolean(k, fv, FeatureFlag, { optional: false })),
         env: r.map("app.env", o.env, A.env, (k, ev) => r.string(k, ev, EnvValue, {
-            optional: false,
+            optional: false, freeText: true,
             example: r.secretLooking(k, ev) ? "nothing here: load it from the secret store (delivery:secrets.secrets: [{ name, remoteKey, envVar }])" : `"a quoted value"`,
         })),
         spreadAcrossZones: r.boolean("app.spreadAcrossZones", o.spreadAcrossZones, A.spreadAcrossZones, { default: env === "production" }),
@@ -241,6 +325,11 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
         stack: r.string("cluster.stack", o.stack, C.stack, { optional: provider !== "stack" }),
     };
     checkZones(r, cfg, provider);
+    cfg.allowedCidrs.forEach((c, i) => {
+        if (CIDR.test(c) && hasHostBits(c)) {
+            r.issue(`cluster.endpoint.allowedCidrs[${i}]`, `${c} has host bits set: the range of a /${c.split("/")[1]} starts at its network address (a single address is a /32)`, "203.0.113.0/24");
+        }
+    });
     checkNetwork(r, cfg.networkCidr, cloud);
     if (cloud && cfg.zones.length === 0) {
         r.issue("cluster.zones", `must list at least one zone for ${provider}`, provider === "azure" ? `["1", "2", "3"]` : "[eu-west-1a, eu-west-1b]");
@@ -263,14 +352,8 @@ function readCluster(r: ConfigReader, value: unknown, env: Environment, short: s
 
 /** Zones are listed once each and belong to the stack's region. */
 function checkZones(r: ConfigReader, c: ClusterConfig, provider: ClusterProvider): void {
-    const seen = new Map<string, number>();
+    // A zone listed twice is reported by the list's schema (uniqueItems).
     c.zones.forEach((z, i) => {
-        if (seen.has(z)) {
-            r.issue(`cluster.zones[${i}]`, `repeats zone ${show(z)} (also cluster.zones[${seen.get(z)}]): a zone counts once toward zone redundancy`,
-                provider === "azure" ? `["1", "2", "3"]` : `[${c.region}a, ${c.region}b, ${c.region}c]`);
-        } else {
-            seen.set(z, i);
-        }
         if (c.region === "" || z === "") {
             return;
         }
@@ -283,16 +366,21 @@ function checkZones(r: ConfigReader, c: ClusterConfig, provider: ClusterProvider
     });
 }
 
+/** A CIDR whose address has bits set past its prefix (10.30.5.0/16): a slip for the network or for the prefix. */
+function hasHostBits(cidr: string): boolean {
+    const [addr, bits] = cidr.split("/");
+    const prefix = Number(bits);
+    const n = addr.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+    return (prefix === 0 ? n : n % 2 ** (32 - prefix)) !== 0;
+}
+
 /** The network is a network address and large enough for the subnets the program carves (16 equal parts). */
 function checkNetwork(r: ConfigReader, cidr: string, cloud: boolean): void {
     if (!CIDR.test(cidr)) {
         return;
     }
-    const [addr, bits] = cidr.split("/");
-    const prefix = Number(bits);
-    const n = addr.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-    const host = prefix === 0 ? n : n % 2 ** (32 - prefix);
-    if (host !== 0) {
+    const prefix = Number(cidr.split("/")[1]);
+    if (hasHostBits(cidr)) {
         r.issue("cluster.network.cidr", `${cidr} has host bits set: the network address of a /${prefix} ends in the prefix's boundary`, "10.20.0.0/16");
     }
     if (cloud && (prefix < 8 || prefix > 22)) {
@@ -339,9 +427,10 @@ type ReleaseSection = typeof ReleaseSchema | typeof PinSchema;
 function readReleaseFields(r: ConfigReader, key: string, o: Record<string, unknown>, schema: ReleaseSection): Release {
     const F = schema.properties;
     const version = r.string(`${key}.version`, o.version, F.version);
+    const imageTag = r.string(`${key}.imageTag`, o.imageTag, F.imageTag, { default: version });
     return {
         version,
-        imageTag: r.string(`${key}.imageTag`, o.imageTag, F.imageTag, { default: version }),
+        imageTag,
         imageDigest: r.string(`${key}.imageDigest`, o.imageDigest, F.imageDigest, { optional: true }),
         chartVersion: r.string(`${key}.chartVersion`, o.chartVersion, F.chartVersion, { optional: true }),
     };
@@ -386,14 +475,23 @@ function readPromotion(r: ConfigReader, value: unknown, env: Environment, projec
 }
 
 /** A duration key (`90s`, `30m`, `2h`, `1d`, or a sum like `1h30m`) in seconds; absent is its schema default. */
-function readDuration(r: ConfigReader, key: string, value: unknown, node: TSchema & { default?: string }): number {
+function readDuration(r: ConfigReader, key: string, value: unknown, node: TSchema & { default?: string; "x-max"?: string }): number {
     const fallback = parseDuration(node.default) ?? 0;
-    if (value === undefined || value === null || value === "") {
+    if (value === undefined || value === null) {
+        return fallback;
+    }
+    if (typeof value === "string" && value.trim() === "") {
+        r.issue(key, `is empty: give a duration, or remove the key for the default (${node.default})`, exampleText(node.examples?.[0]));
         return fallback;
     }
     const seconds = parseDuration(value);
     if (seconds === undefined) {
         r.issue(key, `${(node as { patternErrorMessage?: string }).patternErrorMessage}; got ${show(value)}`, exampleText(node.examples?.[0]));
+        return fallback;
+    }
+    const max = parseDuration(node["x-max"]);
+    if (max !== undefined && seconds > max) {
+        r.issue(key, `must be at most ${node["x-max"]}; got ${show(value)}`, exampleText(node.examples?.[0]));
         return fallback;
     }
     return seconds;
@@ -437,11 +535,36 @@ function readFreeze(r: ConfigReader, value: unknown): FreezeWindow[] {
         const from = r.string(`${key}.from`, yamlTime(o.from), W.properties.from);
         const to = r.string(`${key}.to`, yamlTime(o.to), W.properties.to);
         const reason = r.string(`${key}.reason`, o.reason, W.properties.reason);
-        if (RFC3339.test(from) && RFC3339.test(to) && Date.parse(to) <= Date.parse(from)) {
+        const [start, end] = [instant(r, `${key}.from`, from), instant(r, `${key}.to`, to)];
+        if (start !== undefined && end !== undefined && end <= start) {
             r.issue(`${key}.to`, `is not after ${key}.from (${from})`, `a time after ${from}`);
         }
-        return { from, to, reason };
+        return { from, to, reason, start, end };
+    }).map((w, i, all) => {
+        // Windows that overlap are one freeze written twice (or a typo in one of them): merge them.
+        const j = all.findIndex((o, k) => k < i && w.start !== undefined && w.end !== undefined && o.start !== undefined && o.end !== undefined && w.start < o.end && o.start < w.end && w.end > w.start && o.end > o.start);
+        if (j >= 0) {
+            r.issue(`freeze[${i}]`, `overlaps freeze[${j}] (${all[j].from} to ${all[j].to}): one window from the earlier start to the later end says the same`,
+                `{ from: ${[all[j].from, w.from].sort()[0]}, to: ${[all[j].to, w.to].sort()[1]}, reason: … }`);
+        }
+        return { from: w.from, to: w.to, reason: w.reason };
     });
+}
+
+/** An RFC 3339 time that names a real instant (2026-02-30 and 25:00 do not); undefined (and an issue) otherwise. */
+function instant(r: ConfigReader, key: string, text: string): number | undefined {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+    if (!RFC3339.test(text) || !m) {
+        return undefined;
+    }
+    const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0));
+    const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    const t = Date.parse(text);
+    if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || sec > 59 || Number.isNaN(t)) {
+        r.issue(key, `is ${show(text)}, not a real date and time (month 1–12, a day the month has, hours 0–23, minutes and seconds 0–59)`, "2026-12-20T00:00:00Z");
+        return undefined;
+    }
+    return t;
 }
 
 function readVerification(r: ConfigReader, value: unknown, app: AppConfig, helm: HelmConfig): VerificationConfig {
@@ -580,6 +703,9 @@ function readBudget(r: ConfigReader, value: unknown, cluster: ClusterConfig): Bu
     const thresholds = (o.thresholds === undefined ? [...(B.thresholds.default as number[])] : Array.isArray(o.thresholds)
         ? o.thresholds.map((t, i) => r.integer(`budget.thresholds[${i}]`, t, B.thresholds.items))
         : (r.issue("budget.thresholds", `must be a list, got ${show(o.thresholds)}`, exampleText(B.thresholds.examples[0])), []));
+    if (Array.isArray(o.thresholds)) {
+        r.repeats("budget.thresholds", thresholds, B.thresholds["x-unique"]);
+    }
     if (Array.isArray(o.thresholds) && thresholds.length === 0) {
         r.issue("budget.thresholds", "is empty: give at least one threshold, or leave it out for 80 and 100", exampleText(B.thresholds.examples[0]));
     }
@@ -620,7 +746,7 @@ function checkLimits(r: ConfigReader, key: string, requests: ResourceAmounts, li
     for (const kind of ["cpu", "memory"] as const) {
         const req = quantity(requests[kind], kind);
         const lim = quantity(limits[kind], kind);
-        if (req !== undefined && lim !== undefined && lim < req) {
+        if (req !== undefined && lim !== undefined && lim < req && !r.reported(`${key}.${kind}`) && !r.reported(`${requestsKey}.${kind}`)) {
             r.issue(`${key}.${kind}`, `is ${limits[kind]}, below ${requestsKey}.${kind} (${requests[kind]}): Kubernetes refuses a limit under the request`, `"${requests[kind]}" or more`);
         }
     }

@@ -10,6 +10,8 @@ export interface RuntimeConfig {
     readonly stack: string;
     readonly values: Record<string, unknown>;
     readonly secretKeys: Set<string>;
+    /** Full keys of the other namespaces (`aws:region`), without their values. */
+    readonly foreignKeys: string[];
 }
 
 /** The runtime knows which keys were given as secrets but keeps the check internal. */
@@ -35,8 +37,10 @@ export function readRuntimeConfig(): RuntimeConfig {
     const prefix = `${project}:`;
     const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
+    const foreignKeys: string[] = [];
     for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
         if (!fullKey.startsWith(prefix)) {
+            foreignKeys.push(fullKey);
             continue;
         }
         const key = fullKey.slice(prefix.length);
@@ -45,5 +49,5 @@ export function readRuntimeConfig(): RuntimeConfig {
             secretKeys.add(key);
         }
     }
-    return { project, stack: pulumi.getStack(), values, secretKeys };
+    return { project, stack: pulumi.getStack(), values, secretKeys, foreignKeys };
 }

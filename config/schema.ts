@@ -19,17 +19,22 @@
  * - `x-default`: the default when it depends on the environment or another key (text).
  * - `x-secret`: the key's value must be a Pulumi secret.
  * - `x-hint`: added to the program's message when a value is not one of an enum's.
+ * - `x-max`: the longest a duration key may be (a duration text such as 30d).
+ * - `x-key-what`: on a map whose keys have a pattern, what a key must be (for the program's message).
+ * - `x-unique`: with `uniqueItems`, what an entry is and why it may be listed once ("zone: a zone
+ *   counts once toward zone redundancy"), for the program's message.
  */
 import { Type, TSchema, Static, TProperties } from "@sinclair/typebox";
 
 /** A string of a given shape; `what` names the shape in messages ("must be <what>"). */
-function Text(description: string, o: { pattern?: string; what?: string; default?: string; example: unknown; xDefault?: string; minLength?: number }) {
+function Text(description: string, o: { pattern?: string; what?: string; default?: string; example: unknown; xDefault?: string; minLength?: number; maxLength?: number }) {
     return Type.String({
         description,
         ...(o.pattern !== undefined ? { pattern: o.pattern, patternErrorMessage: `must be ${o.what}` } : {}),
         ...(o.default !== undefined ? { default: o.default } : {}),
         ...(o.xDefault !== undefined ? { "x-default": o.xDefault } : {}),
         ...(o.minLength !== undefined ? { minLength: o.minLength } : {}),
+        ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}),
         examples: [o.example],
     });
 }
@@ -64,11 +69,13 @@ function Flag(description: string, o: { default?: boolean; xDefault?: string; ex
     });
 }
 
-function List<T extends TSchema>(items: T, description: string, o: { example: unknown; default?: unknown[]; minItems?: number }) {
+/** `unique`: each entry at most once, as "<entry>: <why>" (a repeat is a copy-paste slip that would be ignored or collide). */
+function List<T extends TSchema>(items: T, description: string, o: { example: unknown; default?: unknown[]; minItems?: number; unique?: string }) {
     return Type.Array(items, {
         description, examples: [o.example],
         ...(o.default !== undefined ? { default: o.default } : {}),
         ...(o.minItems !== undefined ? { minItems: o.minItems } : {}),
+        ...(o.unique !== undefined ? { uniqueItems: true, "x-unique": o.unique } : {}),
     });
 }
 
@@ -83,10 +90,11 @@ const Opt = Type.Optional;
 
 export const PATTERNS = {
     dnsLabel: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
-    semver: "^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
+    /** Numbers without leading zeros (semver 2.0.0 §2): 01.8.3 is not 1.8.3. */
+    semver: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
     /** Chart versions may carry a leading v (Helm accepts it). */
-    chartSemver: "^v?\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
-    exactVersion: "^\\d+\\.\\d+\\.\\d+$",
+    chartSemver: "^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
+    exactVersion: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$",
     digest: "^sha256:[a-f0-9]{64}$",
     imageTag: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
     imageRepository: "^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\\/[a-z0-9]+([._-][a-z0-9]+)*)*$",
@@ -94,8 +102,9 @@ export const PATTERNS = {
     /** An IPv4 CIDR whose octets are 0–255. */
     cidr: "^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\/(\\d|[12]\\d|3[0-2])$",
     k8sVersion: "^1\\.\\d{2}$",
-    cpu: "^(\\d+m|\\d+(\\.\\d+)?)$",
-    memory: "^\\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$",
+    /** More than zero: a zero limit or quota admits no container. */
+    cpu: "^(?=.*[1-9])(\\d+m|\\d+(\\.\\d+)?)$",
+    memory: "^(?=.*[1-9])\\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$",
     hostname: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$",
     stackRef: "^[A-Za-z0-9_.-]+\\/[A-Za-z0-9_.-]+\\/[A-Za-z0-9_.-]+$",
     duration: "^(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$",
@@ -105,14 +114,18 @@ export const PATTERNS = {
     gcpProject: "^[a-z][-a-z0-9]{4,28}[a-z0-9]$",
     urlPath: "^\\/[A-Za-z0-9._~!$&'()*+,;=:@%\\/?-]*$",
     dotted: "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$",
+    envName: "^[A-Za-z_][A-Za-z0-9_]*$",
+    featureName: "^[A-Za-z][A-Za-z0-9]*$",
 } as const;
 
 const VERSION_WHAT = "a semantic version (never latest)";
+/** Reasons are a line or two in the release record and the pack's reports, not documents. */
+const REASON_MAX = 500;
 
 function amounts(description: string, cpu: string, memory: string) {
     return Section({
-        cpu: Opt(Text("CPU quantity.", { pattern: PATTERNS.cpu, what: "a CPU quantity such as 250m or 2", default: cpu, example: "250m" })),
-        memory: Opt(Text("Memory quantity.", { pattern: PATTERNS.memory, what: "a memory quantity such as 256Mi", default: memory, example: "256Mi" })),
+        cpu: Opt(Text("CPU quantity.", { pattern: PATTERNS.cpu, what: "a CPU quantity above zero such as 250m or 2", default: cpu, example: "250m" })),
+        memory: Opt(Text("Memory quantity.", { pattern: PATTERNS.memory, what: "a memory quantity above zero such as 256Mi", default: memory, example: "256Mi" })),
     }, description, { cpu: "250m", memory: "256Mi" });
 }
 
@@ -140,7 +153,7 @@ export const ClusterSchema = Section({
     name: Opt(Text("Cluster name.", { pattern: PATTERNS.dnsLabel, what: "a DNS label", xDefault: "delivery-<env short name>", example: "delivery-prod" })),
     region: Opt(Text("Cloud region (required for aws, azure, gcp).", { pattern: "^[a-z0-9-]+$", what: "a region name", example: "eu-west-1" })),
     zones: Opt(List(Type.String(), "Zones the nodes spread over (AWS AZ names, Azure zone numbers, GCP zone names); at least one on a cloud.", {
-        default: [], example: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        default: [], example: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], unique: "zone: a zone counts once toward zone redundancy",
     })),
     version: Opt(Text("Kubernetes minor version, quoted.", { pattern: PATTERNS.k8sVersion, what: "a quoted minor version like \"1.31\"", default: "1.31", example: "1.31" })),
     nodes: Opt(Section({
@@ -156,7 +169,7 @@ export const ClusterSchema = Section({
     endpoint: Opt(Section({
         private: Opt(Flag("API endpoint reachable only from inside the network.", { default: false })),
         allowedCidrs: Opt(List(Text("A CIDR allowed to reach the public endpoint.", { pattern: PATTERNS.cidr, what: "an IPv4 CIDR", example: "203.0.113.0/24" }),
-            "CIDRs allowed to reach a public API endpoint (empty: everyone; the policy pack blocks this in prod).", { default: [], example: ["203.0.113.0/24"] })),
+            "CIDRs allowed to reach a public API endpoint (empty: everyone; the policy pack blocks this in prod).", { default: [], example: ["203.0.113.0/24"], unique: "range: a range is allowed once" })),
     }, "The Kubernetes API endpoint.", { private: true })),
     encryption: Opt(Section({
         kms: Opt(Flag("Encrypt Kubernetes secrets with a KMS key created by the program (or keyId).", { default: true })),
@@ -166,7 +179,7 @@ export const ClusterSchema = Section({
     autoUpgrade: Opt(Flag("Automatic node and control-plane patch upgrades.", { default: true })),
     protect: Opt(Flag("Protect the cluster against deletion.", { xDefault: "true in production, false elsewhere" })),
     adminArns: Opt(List(Text("An IAM role or user ARN.", { pattern: "^arn:aws[a-z-]*:iam::\\d{12}:(role|user)\\/[\\w+=,.@/-]+$", what: "an IAM role or user ARN", example: "arn:aws:iam::123456789012:role/platform-admins" }),
-        "IAM principals given cluster-admin through EKS access entries; the deployer is always added.", { default: [], example: ["arn:aws:iam::123456789012:role/platform-admins"] })),
+        "IAM principals given cluster-admin through EKS access entries; the deployer is always added.", { default: [], example: ["arn:aws:iam::123456789012:role/platform-admins"], unique: "principal: one access entry per principal" })),
     project: Opt(Text("GCP project (required for gcp).", { pattern: PATTERNS.gcpProject, what: "a GCP project id", example: "acme-prod-123" })),
     resourceGroup: Opt(Text("Existing resource group (azure).", { xDefault: "a new one named after the cluster", example: "rg-delivery-prod" })),
     context: Opt(Text("kubeconfig context (existing). A production stack on an existing cluster needs the owners' marker in it: ConfigMap kube-system/delivery-cluster with environment: production.", { example: "kind-local" })),
@@ -181,7 +194,7 @@ export const ClusterSchema = Section({
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 export const FeatureFlag = Flag("A feature flag.", {});
-export const EnvValue = Text("A non-secret value.", { example: "a quoted value" });
+export const EnvValue = Text("A non-secret value.", { example: "a quoted value", maxLength: 32768 });
 
 export const AppSchema = Section({
     name: Text("DNS-label name of the application; names the release, service account and labels.", { pattern: PATTERNS.dnsLabel, what: "a DNS label (lower-case letters, digits, dashes)", example: "storefront" }),
@@ -203,14 +216,18 @@ export const AppSchema = Section({
     }, "PodDisruptionBudget.", { minAvailable: 2 })),
     ingress: Opt(Section({
         enabled: Opt(Flag("An Ingress for the app.", { xDefault: "true when host is set" })),
-        host: Opt(Text("Host name (required when enabled).", { pattern: PATTERNS.hostname, what: "a DNS host name", example: "shop.example.com" })),
+        host: Opt(Text("Host name (required when enabled).", { pattern: PATTERNS.hostname, what: "a DNS host name", example: "shop.example.com", maxLength: 253 })),
         className: Opt(Text("IngressClass.", { pattern: PATTERNS.dnsLabel, what: "an IngressClass name", default: "nginx", example: "nginx" })),
         tls: Opt(Flag("TLS on the Ingress.", { default: true })),
     }, "Ingress.", { host: "shop.example.com" })),
     logLevel: Opt(OneOf(LOG_LEVELS, "Log level given to the app.", { default: "info", example: "info" })),
-    features: Opt(Type.Record(Type.String(), FeatureFlag, { description: "Feature flags, passed to the bundled chart as FEATURE_<NAME> environment variables.", examples: [{ newCheckout: true }] })),
-    env: Opt(Type.Record(Type.String(), EnvValue, {
+    features: Opt(Type.Record(Type.String({ pattern: PATTERNS.featureName }), FeatureFlag, {
+        description: "Feature flags, passed to the bundled chart as FEATURE_<NAME> environment variables.", examples: [{ newCheckout: true }],
+        additionalProperties: false, "x-key-what": "a feature name (letters and digits, camelCase)",
+    })),
+    env: Opt(Type.Record(Type.String({ pattern: PATTERNS.envName }), EnvValue, {
         description: "Non-secret environment variables; secrets come from delivery:secrets.", examples: [{ REGION: "eu-west-1" }],
+        additionalProperties: false, "x-key-what": "an environment variable name (letters, digits and _, not starting with a digit)",
     })),
     spreadAcrossZones: Opt(Flag("Spread replicas across zones with a topology spread constraint.", { xDefault: "true in production, false elsewhere" })),
 }, "The application.", { name: "storefront", image: "ghcr.io/acme/storefront" });
@@ -223,8 +240,8 @@ export const NamespaceSchema = Section({
     name: Opt(Text("Namespace of the app (never a platform namespace).", { pattern: PATTERNS.dnsLabel, what: "a DNS label", xDefault: "<app>-<env short name>", example: "storefront-prod" })),
     podSecurity: Opt(OneOf(POD_SECURITY, "Pod Security Admission level enforced on the namespace.", { default: "restricted", example: "restricted" })),
     quota: Opt(Section({
-        cpu: Opt(Text("CPU requests quota.", { pattern: PATTERNS.cpu, what: "a CPU quantity", default: "4", example: "8" })),
-        memory: Opt(Text("Memory requests quota.", { pattern: PATTERNS.memory, what: "a memory quantity", default: "8Gi", example: "16Gi" })),
+        cpu: Opt(Text("CPU requests quota.", { pattern: PATTERNS.cpu, what: "a CPU quantity above zero", default: "4", example: "8" })),
+        memory: Opt(Text("Memory requests quota.", { pattern: PATTERNS.memory, what: "a memory quantity above zero", default: "8Gi", example: "16Gi" })),
         pods: Opt(Whole("Pod count quota (at least the app's pods).", { minimum: 1, maximum: 5000, default: 20, example: 40 })),
     }, "ResourceQuota.", { cpu: "8", memory: "16Gi", pods: 40 })),
     limits: Opt(Section({
@@ -250,7 +267,7 @@ export const ChartSchema = Section({
     appValues: Opt(Flag("Give the typed delivery:app keys to the chart under the bundled chart's value names (replicaCount, resources, autoscaling, podDisruptionBudget, ingress, env…); set it for a chart that follows those names.", { xDefault: "true for the bundled chart, false otherwise" })),
 }, "The chart: the bundled one, a directory, a Helm repository or an OCI registry.", { path: "charts/app" });
 
-export const ValuesFilesSchema = List(Type.String(), "Values files inside the project, merged in order before delivery:values.", { default: [], example: ["values/prod.yaml"] });
+export const ValuesFilesSchema = List(Type.String(), "Values files inside the project, merged in order before delivery:values.", { default: [], example: ["values/prod.yaml"], unique: "file: a file merged twice changes nothing the first merge did not" });
 
 export const ValuesSchema = Type.Object({}, {
     additionalProperties: true,
@@ -271,19 +288,19 @@ export const ReleaseSchema = Section(releaseFields("release"),
 
 export const PromotionSchema = Section({
     from: Opt(Text("Stack this one takes its release from (not on development); only dev → staging → prod.", { pattern: PATTERNS.stackRef, what: "a stack reference <org>/<project>/<stack>", xDefault: "organization/<project>/<upstream>", example: "organization/delivery/staging" })),
-    soak: Opt(Text("How long the upstream must have run a release, verified, before this stack takes it.", { pattern: PATTERNS.duration, what: "a duration such as 30m, 2h or 1d", default: "0s", example: "2h" })),
+    soak: Opt({ ...Text("How long the upstream must have run a release, verified, before this stack takes it; at most 30d.", { pattern: PATTERNS.duration, what: "a duration such as 30m, 2h or 1d", default: "0s", example: "2h" }), "x-max": "30d" }),
 }, "Where the release comes from.", { from: "organization/delivery/staging" });
 
 export const PinSchema = Section({
     ...releaseFields("pin"),
-    reason: Text("Why the stack is pinned (incident, ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2291: 1.8.3 leaks connections" }),
+    reason: Text("Why the stack is pinned (incident, ticket); recorded in the release record.", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2291: 1.8.3 leaks connections", maxLength: REASON_MAX }),
     emergency: Opt(Flag("A release the upstream chain never ran, on purpose: recorded and reported by the policy pack.", { default: false })),
 }, "Hold a staging or prod stack at a release: a rollback when the stack ran it; in production otherwise only a release staging ran, or emergency: true.", { version: "1.8.2", reason: "INC-2291: roll back 1.8.3" });
 
 export const FreezeSchema = List(Section({
     from: Text("Start of the window.", { pattern: PATTERNS.rfc3339, what: "an RFC 3339 time with a zone", example: "2026-12-20T00:00:00Z" }),
     to: Text("End of the window (after from).", { pattern: PATTERNS.rfc3339, what: "an RFC 3339 time with a zone", example: "2027-01-04T00:00:00Z" }),
-    reason: Text("Why.", { pattern: "\\S.{4,}", what: "a reason of at least 5 characters", example: "year-end freeze" }),
+    reason: Text("Why.", { pattern: "\\S.{4,}", what: "a reason of at least 5 characters", example: "year-end freeze", maxLength: REASON_MAX }),
 }, "A window in which the release does not change (a rollback or an override still may).", { from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }),
 "Freeze windows: while now is inside one, the stack's release does not change (the update is refused naming the window; DELIVERY_NOW sets the clock for rehearsals).", { default: [], example: [{ from: "2026-12-20T00:00:00Z", to: "2027-01-04T00:00:00Z", reason: "year-end freeze" }] });
 
@@ -305,8 +322,8 @@ export const VerificationSchema = Section({
 export const OVERRIDABLE_GATES = ["soak", "freeze"] as const;
 
 export const OverrideSchema = Section({
-    gates: List(OneOf(OVERRIDABLE_GATES, "A gate to override (policy is never overridden).", { example: "soak", hint: "policy is never overridden" }), "The gates to override.", { example: ["soak"], minItems: 1 }),
-    reason: Text("Why (incident or ticket).", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2300: checkout hotfix cannot wait for the soak" }),
+    gates: List(OneOf(OVERRIDABLE_GATES, "A gate to override (policy is never overridden).", { example: "soak", hint: "policy is never overridden" }), "The gates to override.", { example: ["soak"], minItems: 1, unique: "gate: a gate is overridden once" }),
+    reason: Text("Why (incident or ticket); recorded in the release record.", { pattern: PATTERNS.reason10, what: "a reason of at least 10 characters (incident or ticket)", example: "INC-2300: checkout hotfix cannot wait for the soak", maxLength: REASON_MAX }),
 }, "The emergency override of soak or freeze windows: recorded and reported by the policy pack.", { gates: ["soak"], reason: "INC-2300: checkout hotfix cannot wait for the soak" });
 
 // ---- delivery:rollout ---------------------------------------------------------------------------
@@ -333,7 +350,7 @@ export const ObservabilitySchema = Section({
         enabled: Opt(Flag("Metrics scraped from the app (prometheus.io/* pod annotations on the bundled chart).", { default: true })),
         path: Opt(Text("Metrics path.", { pattern: PATTERNS.urlPath, what: "a URL path starting with /", default: "/metrics", example: "/metrics" })),
         serviceMonitor: Opt(Flag("A Prometheus Operator ServiceMonitor for the app's Service (the cluster must have the operator's CRDs).", { default: false })),
-        interval: Opt(Text("Scrape interval of the ServiceMonitor.", { pattern: "^\\d+(s|m)$", what: "an interval such as 30s or 1m", default: "30s", example: "30s" })),
+        interval: Opt(Text("Scrape interval of the ServiceMonitor.", { pattern: "^[1-9]\\d*(s|m)$", what: "an interval such as 30s or 1m", default: "30s", example: "30s" })),
     }, "Metrics.", { enabled: true, serviceMonitor: true })),
     tracing: Opt(Section({
         endpoint: Opt(Text("OTLP endpoint traces go to (OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing.", { pattern: "^https?:\\/\\/[^\\s]+$", what: "an http(s) URL", example: "http://otel-collector.observability:4318" })),
@@ -353,16 +370,16 @@ export const ObservabilitySchema = Section({
 export const BudgetSchema = Section({
     monthlyUsd: Whole("Monthly budget of this stack in US dollars.", { minimum: 1, maximum: 10000000, example: 2500 }),
     thresholds: Opt(List(Whole("Percent of the budget.", { minimum: 1, maximum: 1000, example: 80 }),
-        "Alert thresholds in percent of the budget, on actual spend (and on the forecast at 100).", { default: [80, 100], example: [50, 80, 100], minItems: 1 })),
+        "Alert thresholds in percent of the budget, on actual spend (and on the forecast at 100).", { default: [80, 100], example: [50, 80, 100], minItems: 1, unique: "threshold: one alert per threshold" })),
     recipients: List(Text("An email address.", { pattern: "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", what: "an email address", example: "platform@acme.example" }),
-        "Who gets the alerts.", { example: ["platform@acme.example"], minItems: 1 }),
+        "Who gets the alerts.", { example: ["platform@acme.example"], minItems: 1, unique: "address: one subscription per address" }),
     billingAccount: Opt(Text("GCP billing account the budget belongs to (required on gcp).", { pattern: "^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$", what: "a billing account id like 012345-6789AB-CDEF01", example: "012345-6789AB-CDEF01" })),
 }, "Monthly budget with alerts: an AWS Budget filtered by the stack's cost-allocation tag (activate the `stack` tag in the billing console), an Azure consumption budget on the resource group, a GCP billing budget on the project and the stack's label. `npm run plan` compares it with the estimate.", { monthlyUsd: 2500, recipients: ["platform@acme.example"] });
 
 // ---- delivery:dns, delivery:tls ----------------------------------------------------------------
 
 export const DnsSchema = Section({
-    zone: Text("The environment's DNS zone; delivery:app.ingress.host must be inside it (the zone itself or a name under it).", { pattern: PATTERNS.hostname, what: "a DNS zone name such as dev.acme.example", example: "dev.acme.example" }),
+    zone: Text("The environment's DNS zone; delivery:app.ingress.host must be inside it (the zone itself or a name under it).", { pattern: PATTERNS.hostname, what: "a DNS zone name such as dev.acme.example", example: "dev.acme.example", maxLength: 253 }),
     create: Opt(Flag("Create the zone in this stack (a Route 53 hosted zone, an Azure DNS zone or a Cloud DNS managed zone on the cluster's cloud); false: the records go into an existing zone.", { default: true })),
     zoneId: Opt(Text("The existing zone (with create: false): its Route 53 hosted zone id on aws, its Cloud DNS managed zone name on gcp; on azure the zone is found by name in dns.resourceGroup.", { pattern: "^[A-Za-z0-9][-A-Za-z0-9_]*$", what: "a hosted zone id or managed zone name", example: "Z0123456789ABCDEFGHIJ" })),
     resourceGroup: Opt(Text("Azure: resource group of the zone.", { xDefault: "the cluster's resource group", example: "rg-dns" })),
@@ -473,7 +490,7 @@ export const DeclaredSecretSchema = Section({
 
 export const SecretsSchema = Section({
     stores: Opt(List(StoreSchema, "Secret stores.", { default: [], example: [{ provider: "aws", region: "eu-west-1" }] })),
-    secrets: Opt(List(DeclaredSecretSchema, "Secrets the app reads.", { default: [], example: [{ name: "database", remoteKey: "database" }] })),
+    secrets: Opt(List(DeclaredSecretSchema, "Secrets the app reads (each name once: it names the Kubernetes secret; each environment variable once).", { default: [], example: [{ name: "database", remoteKey: "database" }] })),
     refreshInterval: Opt(Text("How often External Secrets refreshes.", { pattern: "^(\\d+h)?(\\d+m)?(\\d+s)?$", what: "a duration like 1h or 15m", default: "1h", example: "1h" })),
     operator: Opt(Section({
         install: Opt(Flag("Install the External Secrets Operator.", { xDefault: "true when a store is configured" })),
@@ -483,7 +500,7 @@ export const SecretsSchema = Section({
     clusterStore: Opt(Section({
         store: Text("The store (by name) offered cluster-wide.", { example: "vault" }),
         namespaces: List(Text("A namespace that may use it.", { pattern: PATTERNS.dnsLabel, what: "a namespace name", example: "storefront-prod" }),
-            "The namespaces that may use the ClusterSecretStore (never open to all).", { example: ["storefront-prod"], minItems: 1 }),
+            "The namespaces that may use the ClusterSecretStore (never open to all).", { example: ["storefront-prod"], minItems: 1, unique: "namespace: a namespace is allowed once" }),
     }, "A ClusterSecretStore, narrowed to the listed namespaces.", { store: "vault", namespaces: ["storefront-prod"] })),
     sealedSecrets: Opt(Section({
         enabled: Opt(Flag("Install the Sealed Secrets controller.", { default: false })),
@@ -540,6 +557,13 @@ export type Resolved<T, Absent extends keyof T = never> = T extends readonly (in
     : T extends object
         ? { readonly [K in Exclude<keyof T, Absent>]-?: Resolved<Exclude<T[K], undefined>> } & { readonly [K in Absent]?: Resolved<Exclude<T[K], undefined>> }
         : T;
+
+/**
+ * The namespaces of the providers the program uses (its @pulumi/* packages): their keys
+ * (`aws:region`, `kubernetes:kubeconfig`) pass to the providers. A key of any other namespace is
+ * read by nothing: a typo of the project's namespace, or another project's file.
+ */
+export const PROVIDER_NAMESPACES = ["aws", "azure-native", "gcp", "kubernetes", "vault", "pulumi"] as const;
 
 /** Keys of the project namespace this program reads; anything else is a typo. */
 export const KNOWN_KEYS = Object.keys(DeliverySchema.properties) as (keyof typeof DeliverySchema.properties)[];

@@ -39,6 +39,32 @@ export type SecretsConfig = Resolved<Omit<SecretsInput, "stores" | "secrets">, "
     readonly secrets: readonly DeclaredSecret[];
 };
 
+/** The variable a declared secret with a property loads (envVar, or the property upper-cased, as the component names it). */
+export function secretEnvVar(d: { readonly property?: string; readonly envVar?: string }): string | undefined {
+    return d.envVar ?? d.property?.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+/** Each declared secret names its own Kubernetes secret and its own variable: a repeat collides or silently wins. */
+function checkDeclaredSecrets(r: ConfigReader, secrets: readonly { name: string; property?: string; envVar?: string }[]): void {
+    const names = new Map<string, number>();
+    const vars = new Map<string, number>();
+    secrets.forEach((d, i) => {
+        const j = names.get(d.name);
+        if (d.name !== "" && j !== undefined) {
+            r.issue(`secrets.secrets[${i}].name`, `repeats ${show(d.name)} (also secrets.secrets[${j}].name): each declared secret is its own Kubernetes secret <app>-<name>`, `${d.name}-2`);
+        } else {
+            names.set(d.name, i);
+        }
+        const v = secretEnvVar(d);
+        const k = v === undefined ? undefined : vars.get(v);
+        if (v !== undefined && k !== undefined) {
+            r.issue(`secrets.secrets[${i}]${d.envVar !== undefined ? ".envVar" : ".property"}`, `loads ${v}, as secrets.secrets[${k}] does: the container would get the variable twice and the last one silently wins`, "a different envVar");
+        } else if (v !== undefined) {
+            vars.set(v, i);
+        }
+    });
+}
+
 const S = SecretsSchema.properties;
 const D = DeclaredSecretSchema.properties;
 
@@ -76,6 +102,7 @@ export function readSecrets(
             envVar: r.string(`${key}.envVar`, so.envVar, D.envVar, { optional: true }),
         };
     });
+    checkDeclaredSecrets(r, secrets);
 
     const O = S.operator.properties;
     const X = S.sealedSecrets.properties;

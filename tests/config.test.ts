@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ConfigValidationError, StackConfig, environmentFromStackName, parseConfig } from "../config";
 import { readConfigFile, stackFile, toProgramConfig } from "../tools/offline/stackfile";
 import { ConfigMap, cfg, rejects, runStack, stackConfig, NO_DNS } from "./harness";
@@ -74,6 +77,26 @@ describe("configuration", () => {
         for (const stack of ["dev", "staging", "prod"]) {
             const text = JSON.stringify(readConfigFile(stackFile(stack)));
             assert.doesNotMatch(text, /"(password|token|apiKey|secretKey|privateKey|kubeconfig)":"/i, stack);
+        }
+    });
+
+    it("reads anchors, aliases and merge keys (<<) in a stack file as the Pulumi CLI does", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-yaml-"));
+        const file = path.join(dir, "overrides.yaml");
+        fs.writeFileSync(file, [
+            "config:",
+            "  delivery:app:",
+            "    resources:",
+            "      requests: &small { cpu: 100m, memory: 128Mi }",
+            "      limits: { <<: *small, cpu: 500m }",
+            "",
+        ].join("\n"));
+        try {
+            assert.deepEqual(readConfigFile(file, "dev"), {
+                "delivery:app": { resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "128Mi" } } },
+            });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 

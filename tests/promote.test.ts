@@ -129,6 +129,25 @@ describe("npm run promote", () => {
         assert.match(devStack.err, /^promote failed: stack dev is a development stack: it takes its release from delivery:release/);
         const unknown = await run(["--to", "qa"], {});
         assert.equal(unknown.code, 2);
-        assert.match(unknown.err, /no stack file Pulumi\.qa\.yaml/);
+        assert.match(unknown.err, /no stack "qa" here \(no Pulumi\.qa\.yaml\); the stacks here: dev, prod, staging/);
+    });
+
+    it("refuses a command line it cannot read as one promotion (exit 2, nothing read or run)", async () => {
+        const refused: [string[], RegExp][] = [
+            [["dev", "--to", "prod"], /^promote failed: the stack is given twice \(dev and prod\): one promotion per run/],
+            [["--to", "staging", "--to", "prod"], /^promote failed: the stack is given twice \(staging and prod\)/],
+            [["--to"], /^promote failed: --to needs a stack, e\.g\. --to prod/],
+            [["--to", "--json"], /^promote failed: --to needs a stack/],
+            [["--to", "prod", "--config"], /^promote failed: --config needs a file in the stack file format/],
+            [["status", "--config", "x.yaml"], /^promote failed: status takes no --config/],
+            [["--to", "prod", "--force"], /^promote failed: unknown argument "--force" \(usage: npm run promote/],
+            [["--to", "../prod"], /^promote failed: "\.\.\/prod" is not a stack name/],
+        ];
+        for (const [argv, says] of refused) {
+            const r = await run(argv, { dev, staging });
+            assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
+            assert.equal(r.out, "", argv.join(" "));
+            assert.match(r.err, says, argv.join(" "));
+        }
     });
 });

@@ -10,7 +10,7 @@ import * as path from "path";
 import Ajv, { ErrorObject } from "ajv";
 import { parse as parseYaml } from "yaml";
 import { ConfigValidationError, parseConfig } from "../config";
-import { DeliverySchema, STORE_SCHEMAS } from "../config/schema";
+import { DeliverySchema, PROVIDER_NAMESPACES, STORE_SCHEMAS } from "../config/schema";
 import { REFERENCE_FILE, SCHEMA_FILE, lint, referenceText, schemaText, stale } from "../tools/schema";
 import { stackFile } from "../tools/offline/stackfile";
 
@@ -21,7 +21,7 @@ const SCHEMA_LINE = "# yaml-language-server: $schema=./schema/stack-config.schem
 function validator() {
     const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true });
     // Annotations the schema carries for editors and for the program's messages.
-    ajv.addVocabulary(["patternErrorMessage", "x-default", "x-secret", "x-hint"]);
+    ajv.addVocabulary(["patternErrorMessage", "x-default", "x-secret", "x-hint", "x-unique", "x-key-what", "x-max"]);
     return ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, SCHEMA_FILE), "utf8")));
 }
 
@@ -157,5 +157,14 @@ describe("one schema for the stack files", () => {
         (doc.config as Record<string, unknown>)["gcp:project"] = "acme-dev-123";
         doc.secretsprovider = "passphrase";
         assert.deepEqual(errors(doc), []);
+    });
+
+    it("a key of a namespace nothing reads is flagged; the providers' namespaces are the program's @pulumi packages", () => {
+        const doc = shipped("dev");
+        (doc.config as Record<string, unknown>)["deliver:app"] = { replicas: 2 };
+        assert.deepEqual(errors(doc).map((e) => e.params), [{ additionalProperty: "deliver:app" }]);
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        const providers = Object.keys(pkg.dependencies).filter((d) => d.startsWith("@pulumi/") && d !== "@pulumi/pulumi").map((d) => d.slice("@pulumi/".length));
+        assert.deepEqual([...PROVIDER_NAMESPACES].sort(), [...providers, "pulumi"].sort());
     });
 });

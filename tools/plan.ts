@@ -17,10 +17,11 @@ import { Evaluation, redact, stackConfig } from "./offline/evaluate";
 import {
     PolicyCheckResult, PolicyConfigError, checkPolicies, loadPolicyConfig, mandatoryViolations, renderPolicyReport, resolveConfigFile,
 } from "./offline/policy-check";
-import { ROOT, readConfigFile, stackFile } from "./offline/stackfile";
+import { ROOT, readConfigFile, unknownStack } from "./offline/stackfile";
 import { summarize } from "./offline/summary";
 import { RenderError } from "./offline/render";
 import { CostEstimate, describeCost } from "../config/cost";
+import { maskSecretShapes } from "../policy/lib/secrets";
 
 export const OFFLINE_NOTE =
     "Offline plan: cloud calls are stubbed. Values that providers compute (endpoints, ARNs, IDs, OIDC issuers) are placeholders, not real; nothing was deployed.";
@@ -37,21 +38,34 @@ export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): PlanArgs {
     const args: { stack?: string; configFiles: string[]; json: boolean; policyConfig?: string } = { configFiles: [], json: false };
+    /** The value after a flag; a missing one (or another flag in its place) is a usage error. */
+    const value = (i: number, what: string): string => {
+        const v = argv[i + 1];
+        if (v === undefined || v === "" || v.startsWith("-")) {
+            throw new UsageError(`${argv[i]} needs ${what}`);
+        }
+        return v;
+    };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--stack" || a === "-s") {
-            args.stack = argv[++i];
-        } else if (a === "--config" || a === "-c") {
-            args.configFiles.push(argv[++i]);
-        } else if (a === "--policy-config") {
-            args.policyConfig = argv[++i];
-            if (!args.policyConfig) {
-                throw new UsageError("--policy-config needs a file, e.g. policy/config/prod.json");
+            const s = value(i++, "a stack name, e.g. --stack prod");
+            if (args.stack !== undefined && args.stack !== s) {
+                throw new UsageError(`--stack is given twice (${args.stack} and ${s}): a plan is of one stack`);
             }
+            args.stack = s;
+        } else if (a === "--config" || a === "-c") {
+            args.configFiles.push(value(i++, "a file in the stack file format, e.g. --config overrides.yaml"));
+        } else if (a === "--policy-config") {
+            const f = value(i++, "a file, e.g. policy/config/prod.json");
+            if (args.policyConfig !== undefined && args.policyConfig !== f) {
+                throw new UsageError(`--policy-config is given twice (${args.policyConfig} and ${f})`);
+            }
+            args.policyConfig = f;
         } else if (a === "--json") {
             args.json = true;
         } else {
-            throw new UsageError(`unknown argument ${a}`);
+            throw new UsageError(`unknown argument ${JSON.stringify(a.slice(0, 60))} (usage: npm run plan -- --stack <stack> [--config <overrides.yaml>]... [--policy-config <file.json>] [--json])`);
         }
     }
     if (!args.stack) {
@@ -73,12 +87,13 @@ export interface PlanResult {
  * PolicyConfigError for bad input (the policy config is checked before anything is evaluated).
  */
 export async function plan(args: PlanArgs): Promise<PlanResult> {
-    if (!fs.existsSync(stackFile(args.stack))) {
-        throw new UsageError(`no stack file ${stackFile(args.stack)} for stack "${args.stack}"`);
+    const unknown = unknownStack(args.stack);
+    if (unknown !== undefined) {
+        throw new UsageError(unknown);
     }
     const checkOptions = { stack: args.stack, configFile: args.policyConfig };
     loadPolicyConfig(resolveConfigFile(checkOptions));
-    const overrides = args.configFiles.map((f) => readConfigFile(f));
+    const overrides = args.configFiles.map((f) => readConfigFile(f, args.stack));
     const chain = await evaluateChain(args.stack, stackConfig(args.stack, ...overrides));
     const policy = await checkPolicies(chain.target.resources, checkOptions);
     return { stack: args.stack, evaluation: chain.target, upstream: Object.keys(chain.upstream), policy };
@@ -180,7 +195,7 @@ export async function main(argv: string[] = process.argv.slice(2), stdout: Outpu
         return code;
     } catch (e) {
         const f = failure(e);
-        stderr.write(`plan failed: ${f.message}\n`);
+        stderr.write(`plan failed: ${maskSecretShapes(f.message)}\n`);
         return f.code;
     }
 }

@@ -24,11 +24,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseConfig } from "../config/parse";
 import { ConfigValidationError } from "../config/reader";
+import { maskSecretShapes } from "../policy/lib/secrets";
 import { GateResult, RecordView, promotionGates } from "../components/promotion/gates";
 import { now } from "../components/promotion";
 import { failedCandidate, previousRelease } from "./rollback";
 import { runStage } from "./promote-run";
-import { ROOT, mergeConfig, readConfigFile, projectValues, readProject, stackFile, toProgramConfig } from "./offline/stackfile";
+import { ROOT, mergeConfig, readConfigFile, projectValues, readProject, stackFile, toProgramConfig, unknownStack } from "./offline/stackfile";
 
 export class PromoteError extends Error {}
 
@@ -41,31 +42,51 @@ export interface PromoteArgs {
     readonly configFiles: string[];
 }
 
+const USAGE = "usage: npm run promote -- <dev|staging|prod> | --to staging|prod [--apply] [--json] [--config <overrides.yaml>] | status [--json]";
+
 export function parseArgs(argv: string[]): PromoteArgs {
     const a: { to?: string; apply: boolean; json: boolean; configFiles: string[]; status: boolean } = { apply: false, json: false, configFiles: [], status: false };
+    /** The value after a flag; a missing one (or another flag in its place) is a usage error. */
+    const value = (i: number, what: string): string => {
+        const v = argv[i + 1];
+        if (v === undefined || v === "" || v.startsWith("-")) {
+            throw new PromoteError(`${argv[i]} needs ${what} (${USAGE})`);
+        }
+        return v;
+    };
+    /** One target stack per run: a second one, by position or flag, is refused rather than silently winning. */
+    const target = (s: string) => {
+        if (a.to !== undefined && a.to !== s) {
+            throw new PromoteError(`the stack is given twice (${a.to} and ${s}): one promotion per run (${USAGE})`);
+        }
+        a.to = s;
+    };
     for (let i = 0; i < argv.length; i++) {
         const x = argv[i];
         if (x === "status") {
             a.status = true;
-        } else if (!x.startsWith("-") && a.to === undefined && !a.status) {
+        } else if (!x.startsWith("-") && !a.status) {
             // `npm run promote -- staging`: promote that stage.
-            a.to = x;
+            target(x);
             a.apply = true;
         } else if (x === "--to" || x === "-s" || x === "--stack") {
-            a.to = argv[++i];
+            target(value(i++, "a stack, e.g. --to prod"));
         } else if (x === "--apply") {
             a.apply = true;
         } else if (x === "--json") {
             a.json = true;
         } else if (x === "--config" || x === "-c") {
-            a.configFiles.push(argv[++i]);
+            a.configFiles.push(value(i++, "a file in the stack file format, e.g. --config overrides.yaml"));
         } else {
-            throw new PromoteError(`unknown argument ${x} (usage: npm run promote -- <dev|staging|prod> | --to staging|prod [--apply] [--json] | status)`);
+            throw new PromoteError(`unknown argument ${JSON.stringify(x.slice(0, 60))} (${USAGE})`);
         }
     }
     if (a.status) {
         if (a.apply || a.to) {
             throw new PromoteError("status takes no --to or --apply: it shows every promotion of the chain");
+        }
+        if (a.configFiles.length > 0) {
+            throw new PromoteError("status takes no --config: it reads every stack's own file");
         }
         return { status: true, to: "", apply: false, json: a.json, configFiles: a.configFiles };
     }
@@ -109,14 +130,15 @@ export interface PromotePlan {
 /** The target stack's config as the program reads it (stack file plus `--config` files). */
 export function loadStack(args: Pick<PromoteArgs, "to" | "configFiles">): { root: string; project: string; cfg: ReturnType<typeof parseConfig> } {
     const root = projectRoot();
-    if (!fs.existsSync(stackFile(args.to, root))) {
-        throw new PromoteError(`no stack file ${path.relative(root, stackFile(args.to, root))} for stack "${args.to}"`);
+    const unknown = unknownStack(args.to, root);
+    if (unknown !== undefined) {
+        throw new PromoteError(unknown);
     }
     const project = readProject(root);
-    const config = args.configFiles.reduce((acc, f) => mergeConfig(acc, readConfigFile(f)), readConfigFile(stackFile(args.to, root)));
+    const config = args.configFiles.reduce((acc, f) => mergeConfig(acc, readConfigFile(f, args.to)), readConfigFile(stackFile(args.to, root)));
     const program = toProgramConfig(project.name, project.defaults, config);
-    const { values, secretKeys } = projectValues(program);
-    return { root, project: project.name, cfg: parseConfig({ project: project.name, stack: args.to, values, secretKeys, root }) };
+    const { values, secretKeys, foreignKeys } = projectValues(program);
+    return { root, project: project.name, cfg: parseConfig({ project: project.name, stack: args.to, values, secretKeys, foreignKeys, root }) };
 }
 
 export function planPromotion(args: Pick<PromoteArgs, "to" | "configFiles"> & { apply?: boolean }, read: OutputReader): PromotePlan {
@@ -200,10 +222,10 @@ export async function main(argv = process.argv.slice(2), stdout: Output = proces
         return 0;
     } catch (e) {
         if (e instanceof PromoteError || e instanceof ConfigValidationError) {
-            stderr.write(`promote failed: ${e.message}\n`);
+            stderr.write(`promote failed: ${maskSecretShapes(e.message)}\n`);
             return 2;
         }
-        stderr.write(`promote failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} (internal error)\n`);
+        stderr.write(`promote failed: ${maskSecretShapes(e instanceof Error ? e.message.split("\n")[0] : String(e))} (internal error)\n`);
         return 70;
     }
 }

@@ -14,7 +14,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { DeliverySchema } from "../config/schema";
+import { DeliverySchema, PROVIDER_NAMESPACES } from "../config/schema";
 
 const ROOT = path.resolve(__dirname, "..");
 export const SCHEMA_FILE = "schema/stack-config.schema.json";
@@ -62,10 +62,10 @@ export function stackConfigSchema(): Json {
     const props = DeliverySchema.properties as Record<string, unknown>;
     const config: Json = {
         type: "object",
-        description: "Stack configuration. The delivery:* keys are checked here; other namespaces (aws:, gcp:, …) pass.",
+        description: `Stack configuration. The delivery:* keys are checked here; the providers' namespaces (${PROVIDER_NAMESPACES.map((p) => `${p}:`).join(", ")}) pass; any other namespace is read by nothing.`,
         properties: Object.fromEntries(Object.entries(props).map(([k, v]) => [`${NAMESPACE}:${k}`, toJson(v, true)])),
-        // Keys of other namespaces pass; an unknown delivery:* key is a typo.
-        patternProperties: { [`^(?!${NAMESPACE}:)`]: {} },
+        // Keys of the providers' namespaces pass; an unknown delivery:* key, or a key of a namespace nothing reads, is a typo.
+        patternProperties: { [`^(${PROVIDER_NAMESPACES.join("|")}):`]: {} },
         additionalProperties: false,
     };
     return {
@@ -126,6 +126,15 @@ function rules(n: Json): string {
     }
     if (n.minItems !== undefined) {
         parts.push(`at least ${n.minItems}`);
+    }
+    if (n.maxLength !== undefined) {
+        parts.push(`at most ${n.maxLength} characters`);
+    }
+    if (n["x-max"] !== undefined) {
+        parts.push(`at most ${String(n["x-max"])}`);
+    }
+    if (n.uniqueItems === true) {
+        parts.push(`each once (${String(n["x-unique"]).replace(/^[^:]*: /, "")})`);
     }
     if (n.type === "array" && (n.items as Json).properties === undefined) {
         const each = rules(n.items as Json);

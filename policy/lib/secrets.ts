@@ -39,7 +39,16 @@ const SECRET_SHAPES: readonly { readonly what: string; readonly pattern: RegExp 
     { what: "a Stripe live key", pattern: /\b[rs]k_live_[A-Za-z0-9]{16,}/ },
     { what: "a Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
     { what: "a password inside a URL", pattern: /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i },
+    { what: "a JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
 ];
+
+/** The shapes found anywhere in a text (the URL one at any word, not only at the start). */
+const SHAPES_IN_TEXT = SECRET_SHAPES.map((s) => new RegExp(s.pattern.source.replace(/^\^/, "\\b"), `${s.pattern.flags}g`));
+
+/** `text` with every secret-shaped part replaced by `[not shown]`: for messages that quote what they were given. */
+export function maskSecretShapes(text: string): string {
+    return SHAPES_IN_TEXT.reduce((t, re) => t.replace(re, "[not shown]"), text);
+}
 
 /** What kind of secret a value looks like, or undefined. */
 export function secretShape(value: string): string | undefined {

@@ -7,6 +7,7 @@ import { environmentFromAlias, environmentFromStackName, SHORT_NAMES, UPSTREAM }
 import { Evaluation, ORGANIZATION, evaluateProgram } from "./evaluate";
 import { UpstreamOutputs } from "./mocks";
 import { parseDuration } from "../../config/parse";
+import { PromotionSchema } from "../../config/schema";
 import { ConfigMap, readConfigFile, readProject, stackFile, mergeConfig } from "./stackfile";
 
 /** Stack reference names a stack's config points at (promotion source, shared cluster). */
@@ -49,7 +50,9 @@ export class UpstreamError extends Error {
 
 /** The soak a stack's config asks of its upstream (`promotion.soak`), in seconds. */
 export function soakOf(config: ConfigMap, project: string): number {
-    return parseDuration((config[`${project}:promotion`] as { soak?: unknown } | undefined)?.soak) ?? 0;
+    const soak = parseDuration((config[`${project}:promotion`] as { soak?: unknown } | undefined)?.soak) ?? 0;
+    // A soak past the schema's longest is refused by the stack's own config check; the upstream is evaluated without it.
+    return soak <= (parseDuration(PromotionSchema.properties.soak["x-max"]) ?? 0) ? soak : 0;
 }
 
 /** Runs `f` with the program's clock (DELIVERY_NOW) set back by `seconds`. */
