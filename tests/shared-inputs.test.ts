@@ -127,6 +127,8 @@ describe("policy pack: each resource's inputs deserialized once for all policies
         // Once per resource for Analyze, once per resource for AnalyzeStack.
         assert.ok(shared.deserializations <= 2 * RESOURCES.length, `shared: ${shared.deserializations} deserializations`);
         assert.ok(perPolicy.deserializations > 10 * shared.deserializations, `per policy: ${perPolicy.deserializations}, shared: ${shared.deserializations}`);
+        const pkg = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8"));
+        assert.ok(pkg.files.includes("shared-inputs.js"), "the published pack ships shared-inputs.js");
     });
 
     it("hands out read-only inputs, keeps unknowns unknown, and leaves remediation alone", () => {
