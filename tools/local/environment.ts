@@ -56,6 +56,17 @@ function tail(text: string, lines = 40): string {
 }
 
 /** What is missing from the toolchain directory (empty when everything is built). */
+/**
+ * The file backend's URL. `metadata=skip`: the blob library behind the file backend keeps each
+ * file's metadata in a sidecar (`<file>.attrs`) that it rewrites in place, so a stack reference
+ * read while the engine saves that stack's checkpoint could find it half written ("failed to load
+ * checkpoint: EOF") — and every update reads its own stack (the release record's history). The
+ * checkpoint itself is replaced atomically; without the sidecar nothing is read half written.
+ */
+export function backendUrl(dir: string): string {
+    return `file://${dir}?metadata=skip`;
+}
+
 export function missingToolchain(dir = TOOLCHAIN_DIR): string[] {
     return REQUIRED.filter((f) => !fs.existsSync(path.join(dir, f)));
 }
@@ -92,7 +103,7 @@ export class LocalEnvironment {
             ...process.env,
             PATH: `${path.join(TOOLCHAIN_DIR, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
             PULUMI_HOME: this.home,
-            PULUMI_BACKEND_URL: `file://${this.backend}`,
+            PULUMI_BACKEND_URL: backendUrl(this.backend),
             // A fresh passphrase per environment: it encrypts this run's state and is never shown.
             PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(18).toString("base64"),
             PULUMI_SKIP_UPDATE_CHECK: "1",
@@ -119,7 +130,7 @@ export class LocalEnvironment {
             local.startCluster();
             local.prepareWorkspace();
             local.run("bash", [path.join(ROOT, "toolchain", "build.sh"), "link-plugins", local.home]);
-            local.pulumi(["login", `file://${local.backend}`]);
+            local.pulumi(["login", backendUrl(local.backend)]);
         } catch (e) {
             local.stop();
             throw e;
