@@ -21,8 +21,11 @@
 "use strict";
 const path = require("path");
 
-/** The read-only view of a plain object or array (other values are returned as they are). */
-function readOnly(value, at, views) {
+/**
+ * The read-only view of a plain object or array (other values are returned as they are). `at` is
+ * the path of its parent and `key` its own key; the path is built only when a view is created.
+ */
+function readOnly(value, at, views, key) {
     if (value === null || typeof value !== "object") {
         return value;
     }
@@ -32,13 +35,14 @@ function readOnly(value, at, views) {
     }
     let view = views.get(value);
     if (view === undefined) {
+        at = key === undefined ? at : [...at, key];
         const refuse = (prop) => {
             throw new TypeError(`policy inputs are shared by every policy of the pack and cannot be changed (${[...at, String(prop)].join(".")})`);
         };
         view = new Proxy(value, {
             get: (target, prop, receiver) => {
                 const v = Reflect.get(target, prop, receiver);
-                return typeof prop === "string" ? readOnly(v, [...at, prop], views) : v;
+                return typeof prop === "string" ? readOnly(v, at, views, prop) : v;
             },
             set: (_t, prop) => refuse(prop),
             deleteProperty: (_t, prop) => refuse(prop),
