@@ -4,16 +4,23 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
-import { estimateCost } from "./config/cost";
-import { AppNamespace, AppRelease } from "./components/app";
 import { CLUSTER_OUTPUT, createCluster, exportCluster } from "./components/cluster";
-import { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, now, resolveRelease } from "./components/promotion";
-import { planBlueGreen } from "./components/app/bluegreen";
-import { APP_LABEL } from "./policy/lib/colours";
-import { SecretStores } from "./components/secrets";
-import { StackBudget } from "./components/budget";
-import { serviceMonitor } from "./components/app/monitoring";
-import { DnsTls } from "./components/dns";
+import { KubernetesCluster } from "./components/cluster/types";
+
+/**
+ * Resolves once the engine has registered the cluster's component and the registrations waiting
+ * on it (its Kubernetes provider's) have gone out. The engine launches and configures the provider
+ * plugin (a few hundred milliseconds) while the program loads the rest of its modules, instead of
+ * after: every Kubernetes object waits for that provider.
+ */
+function clusterRegistered(cluster: KubernetesCluster): Promise<void> {
+    return new Promise((resolve) => {
+        cluster.urn.apply((urn) => {
+            setImmediate(resolve);
+            return urn;
+        });
+    });
+}
 
 export = async () => {
     const cfg = loadConfig();
@@ -34,6 +41,17 @@ export = async () => {
     };
 
     const cluster = createCluster(cfg, stackRef, tags);
+    await clusterRegistered(cluster);
+    // The rest of the program's modules, loaded while the engine starts the cluster's provider.
+    const { estimateCost } = require("./config/cost") as typeof import("./config/cost");
+    const { AppNamespace, AppRelease } = require("./components/app") as typeof import("./components/app");
+    const { ENVIRONMENT_OUTPUT, RELEASE_OUTPUT, now, resolveRelease } = require("./components/promotion") as typeof import("./components/promotion");
+    const { planBlueGreen } = require("./components/app/bluegreen") as typeof import("./components/app/bluegreen");
+    const { APP_LABEL } = require("./policy/lib/colours") as typeof import("./policy/lib/colours");
+    const { SecretStores } = require("./components/secrets") as typeof import("./components/secrets");
+    const { StackBudget } = require("./components/budget") as typeof import("./components/budget");
+    const { serviceMonitor } = require("./components/app/monitoring") as typeof import("./components/app/monitoring");
+    const { DnsTls } = require("./components/dns") as typeof import("./components/dns");
     const k8s = { provider: cluster.provider };
     // A cluster this stack creates is budgeted here; an existing or borrowed one by its owner.
     const cloud = cfg.cluster.provider === "aws" || cfg.cluster.provider === "azure" || cfg.cluster.provider === "gcp";

@@ -19,6 +19,7 @@ const build = require(BUILDER) as {
     ensureBuilt(root?: string, out?: string): { dir: string; built: boolean; files: string[] };
     sources(root?: string): string[];
     digest(files: string[], root?: string): string;
+    vendoredSpecifiers(jsTexts: string[]): string[];
 };
 
 /** The project files index.ts loads, as the TypeScript compiler resolves its imports and requires. */
@@ -50,7 +51,7 @@ function resolvedByTypeScript(): string[] {
 /** A copy of what the build reads (the program's sources and both tsconfig files) in a temporary directory. */
 function copyOfSources(): string {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-build-"));
-    for (const f of [...build.sources(), "tsconfig.json", "tsconfig.pulumi.json"]) {
+    for (const f of [...build.sources(), "tsconfig.json", "tsconfig.pulumi.json", "package-lock.json"]) {
         fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
         fs.copyFileSync(path.join(ROOT, f), path.join(copy, f));
     }
@@ -107,6 +108,43 @@ describe("the program runs as JavaScript (main.js)", () => {
         assert.ok(checked > files.length / 2, `${checked} of ${files.length} files checked`);
     });
 
+    it("third-party modules load from one bundled file each, inside the build; @pulumi/* from the installed SDK", () => {
+        const { dir, files } = build.ensureBuilt();
+        const emitted = files.filter((f) => f.endsWith(".ts")).map((f) => fs.readFileSync(path.join(dir, f.replace(/\.ts$/, ".js")), "utf8"));
+        const vendored = build.vendoredSpecifiers(emitted);
+        // The program's own third-party imports (config validation and YAML), whatever else it may gain.
+        for (const spec of ["@sinclair/typebox", "ajv", "yaml"]) {
+            assert.ok(vendored.includes(spec), `${spec} is bundled (${vendored.join(", ")})`);
+        }
+        assert.ok(!vendored.some((s) => s.startsWith("@pulumi/")), "the SDK and providers stay the installed copies");
+        for (const spec of vendored) {
+            const resolved = require.resolve(spec, { paths: [path.join(dir, "config")] });
+            assert.equal(resolved, path.join(dir, "node_modules", ...spec.split("/"), "index.js"), `${spec} resolves inside the build`);
+            // One file: nothing else of the package is loaded from node_modules.
+            const bundled = fs.readFileSync(resolved, "utf8");
+            assert.doesNotMatch(bundled, /require\("\.{1,2}\//, `${spec}'s bundle requires no files of its own`);
+            // The same API as the installed package.
+            const installed = require(require.resolve(spec, { paths: [ROOT] }));
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const fromBuild = require(resolved);
+            assert.deepEqual(Object.keys(fromBuild).sort(), Object.keys(installed).sort(), `${spec} exports the same names`);
+        }
+        assert.ok(!build.vendoredSpecifiers(emitted).includes("@pulumi/pulumi"));
+        assert.deepEqual(build.vendoredSpecifiers(['require("fs"); require("node:path"); require("./x"); require("@pulumi/kubernetes/core/v1"); require("yaml")']), ["yaml"]);
+    });
+
+    it("a changed lock file gets a build of its own (the bundled packages may have changed)", () => {
+        const copy = copyOfSources();
+        try {
+            const files = build.sources(copy);
+            const before = build.digest(files, copy);
+            fs.appendFileSync(path.join(copy, "package-lock.json"), "\n");
+            assert.notEqual(build.digest(files, copy), before);
+        } finally {
+            fs.rmSync(copy, { recursive: true, force: true });
+        }
+    });
+
     it("a changed module or compiler option gets a build of its own: a stale build is never loaded", () => {
         const copy = copyOfSources();
         try {
@@ -147,7 +185,8 @@ describe("the program runs as JavaScript (main.js)", () => {
             const dirs = new Set(runs.map((r) => (JSON.parse(r.out) as { dir: string }).dir));
             assert.equal(dirs.size, 1);
             assert.deepEqual(fs.readdirSync(path.join(copy, "bin")), [path.basename([...dirs][0])], "no half-written build is left");
-            const built = fs.readdirSync([...dirs][0], { recursive: true }).filter((f) => String(f).endsWith(".js") || String(f).endsWith(".json")).length;
+            const built = fs.readdirSync([...dirs][0], { recursive: true })
+                .filter((f) => !String(f).startsWith("node_modules") && (String(f).endsWith(".js") || String(f).endsWith(".json"))).length;
             assert.equal(built, build.sources(copy).length);
         } finally {
             fs.rmSync(copy, { recursive: true, force: true });

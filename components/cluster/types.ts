@@ -31,6 +31,8 @@ export interface ClusterIdentity {
 
 /** The small interface every cluster component exposes, whatever the cloud. */
 export interface KubernetesCluster {
+    /** The component's URN: known once the engine has registered it (its provider's registration follows). */
+    readonly urn: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     /** Provider that targets this cluster; every Kubernetes object of the stack uses it. */
     readonly provider: K8sProvider;

@@ -1,5 +1,5 @@
 import { Provider as K8sProvider } from "@pulumi/kubernetes/provider";
-import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import type * as helmv3 from "@pulumi/kubernetes/helm/v3";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../../config/environment";
@@ -9,6 +9,12 @@ import {
 import { ClusterIdentity } from "../cluster/types";
 import { StoreContext, StoreWiring } from "./context";
 import { clusterSecretStore, externalSecret, secretStore } from "./eso-types";
+
+/**
+ * helm.v3 (with @pulumi/kubernetes's YAML module behind it, ~60 ms to load) only where an operator
+ * is installed: most stacks' secret stores need neither.
+ */
+const helmV3 = (): typeof import("@pulumi/kubernetes/helm/v3") => require("@pulumi/kubernetes/helm/v3");
 
 export interface SecretStoresArgs {
     readonly secrets: SecretsConfig;
@@ -59,10 +65,11 @@ export class SecretStores extends pulumi.ComponentResource {
 
         let operator: helmv3.Release | undefined;
         if (s.operator.install && s.stores.length > 0) {
+            const helm = helmV3();
             const ns = new corev1.Namespace(`${name}-eso-ns`, {
                 metadata: { name: s.operator.namespace, labels: { ...args.labels, "pod-security.kubernetes.io/enforce": "restricted" } },
             }, k);
-            operator = new helmv3.Release(`${name}-eso`, {
+            operator = new helm.Release(`${name}-eso`, {
                 name: "external-secrets",
                 chart: "external-secrets",
                 version: s.operator.chartVersion,
@@ -124,7 +131,7 @@ export class SecretStores extends pulumi.ComponentResource {
         }
 
         if (s.sealedSecrets.enabled) {
-            new helmv3.Release(`${name}-sealed-secrets`, {
+            new (helmV3().Release)(`${name}-sealed-secrets`, {
                 name: "sealed-secrets",
                 chart: "sealed-secrets",
                 version: s.sealedSecrets.chartVersion,

@@ -15,6 +15,7 @@ import { ROOT, readConfigFile } from "../../tools/offline/stackfile";
 import { startChartServer } from "../../tools/local/chart-server";
 import { CommandResult, LocalEnvironment, TOOLCHAIN_DIR } from "../../tools/local/environment";
 import { fakeDocument, resolvedConfig, seedStack } from "../../tools/local/stores";
+import { parse as parseYaml } from "yaml";
 
 const UNSAFE = path.join(ROOT, "tests", "fixtures", "unsafe");
 const POLICY_PACK = path.join(ROOT, "policy");
@@ -98,6 +99,9 @@ describe("the program on the real engine against a local control plane", functio
         for (const stack of ["dev", "staging", "prod"]) {
             local.initStack(stack);
         }
+        // One passphrase salt for all three: reading an upstream stack derives no second key.
+        const salts = ["dev", "staging", "prod"].map((s) => (parseYaml(fs.readFileSync(path.join(local.workspace, `Pulumi.${s}.yaml`), "utf8")) as { encryptionsalt?: string }).encryptionsalt);
+        assert.ok(salts[0] !== undefined && salts.every((s) => s === salts[0]), "the stacks share one encryption salt");
         // The stores' owners' part, before any stack deploys: Vault roles and fake values.
         await local.prepareStores(["dev", "staging", "prod"]);
     });

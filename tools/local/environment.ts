@@ -250,11 +250,34 @@ export class LocalEnvironment {
         fs.writeFileSync(file, text);
     }
 
-    /** Creates the stack in the file backend (once). */
+    /**
+     * Creates the stack in the file backend (once). The workspace's stacks share one passphrase
+     * salt: the first stack's is written into the next stack's file before `stack init`, which
+     * keeps a salt it finds there. A stack reading another's outputs (its StackReferences) then
+     * reuses the key it derived for itself instead of deriving the other stack's (PBKDF2 with
+     * 1,000,000 rounds: about 0.3 s per upstream stack on every preview and update).
+     */
     initStack(stack: string): void {
-        if (!this.stackExists(stack)) {
-            this.pulumi(["stack", "init", stack]);
+        if (this.stackExists(stack)) {
+            return;
         }
+        const file = path.join(this.workspace, `Pulumi.${stack}.yaml`);
+        const salt = this.sharedSalt();
+        if (salt !== undefined && !fs.existsSync(file)) {
+            fs.writeFileSync(file, stringifyYaml({ encryptionsalt: salt }));
+        }
+        this.pulumi(["stack", "init", stack]);
+    }
+
+    /** The passphrase salt of the workspace's stacks, once one exists. */
+    sharedSalt(): string | undefined {
+        for (const f of fs.readdirSync(this.workspace).filter((n) => /^Pulumi\..+\.yaml$/.test(n)).sort()) {
+            const doc = parseYaml(fs.readFileSync(path.join(this.workspace, f), "utf8")) as { encryptionsalt?: unknown } | null;
+            if (typeof doc?.encryptionsalt === "string") {
+                return doc.encryptionsalt;
+            }
+        }
+        return undefined;
     }
 
     stackExists(stack: string): boolean {

@@ -170,11 +170,15 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
     const { prepareStackTrace, stackTraceLimit } = Error;
     Reflect.deleteProperty(Error, "prepareStackTrace");
     Error.stackTraceLimit = 1;
+    // The program function itself (it awaits its cluster's registration before building the rest).
+    let programReturned: Promise<unknown> = Promise.resolve();
     try {
         await Promise.race([
             (async () => {
                 await pulumi.runtime.runInPulumiStack(async () => {
-                    raw = await program();
+                    const run = program();
+                    programReturned = run.catch(() => undefined);
+                    raw = await run;
                     return raw;
                 });
                 await settle(() => resources.length);
@@ -188,6 +192,9 @@ async function evaluateOnce(opts: EvaluateOptions): Promise<Evaluation> {
         process.off("unhandledRejection", onRejection);
         const absorb = () => undefined;
         process.on("unhandledRejection", absorb);
+        // A run that failed early can find its program still building: let it finish (bounded)
+        // so none of its registrations land in the next evaluation.
+        await Promise.race([programReturned, new Promise((r) => setTimeout(r, 5000))]);
         await new Promise((r) => setTimeout(r, 50));
         process.off("unhandledRejection", absorb);
         throw e;
