@@ -10,6 +10,11 @@
  * so a stale build is never loaded, and builds by two analyzers at once cannot clash: each writes
  * a directory of its own and renames it into place. Transpile only: `npm test` type-checks the
  * pack with the rest of the repository.
+ *
+ * With esbuild installed (the repository's devDependency), the entry is then bundled with the
+ * pack's own modules into one file (packages such as @pulumi/policy stay external): the analyzer
+ * loads one file instead of some seventy (~30 ms of its start-up). The per-module files stay beside
+ * it. Without esbuild (a pack installed on its own), the entry loads the modules as they are.
  */
 "use strict";
 const crypto = require("crypto");
@@ -41,8 +46,20 @@ function digest(files, pack = PACK) {
     for (const f of [...files, "tsconfig.json"]) {
         h.update(f).update("\0").update(fs.readFileSync(path.join(pack, f))).update("\0");
     }
+    // Not esbuild's presence: a build with or without the bundle is the same pack, and a pack
+    // installed on its own (pulumi policy publish) finds the shipped build under the same name.
     return h.digest("hex").slice(0, 16);
 }
+
+/** esbuild, if installed where the pack's dependencies resolve (the repository's devDependency), or undefined. */
+function loadEsbuild() {
+    try {
+        return require("esbuild");
+    } catch {
+        return undefined;
+    }
+}
+
 
 function compilerOptions(ts) {
     const file = path.join(PACK, "tsconfig.json");
@@ -80,6 +97,21 @@ function ensureBuilt() {
         const target = path.join(tmp, f.replace(/\.ts$/, ".js"));
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, outputText);
+    }
+    const esbuild = loadEsbuild();
+    if (esbuild !== undefined) {
+        esbuild.buildSync({
+            entryPoints: [path.join(tmp, "index.js")],
+            bundle: true,
+            packages: "external",
+            platform: "node",
+            format: "cjs",
+            target: `node${process.versions.node.split(".")[0]}`,
+            outfile: path.join(tmp, "index.js"),
+            allowOverwrite: true,
+            logLevel: "silent",
+            legalComments: "none",
+        });
     }
     try {
         fs.renameSync(tmp, dir);

@@ -97,6 +97,18 @@ describe("policy pack", () => {
             assert.ok(fs.existsSync(path.join(dir, "index.js")) && fs.existsSync(path.join(dir, "pack.js")));
         });
 
+        it("the analyzer loads the pack as one file: the entry bundles the pack's modules, packages stay external", () => {
+            const { dir } = build.ensureBuilt();
+            const entry = fs.readFileSync(path.join(dir, "index.js"), "utf8");
+            const required = [...entry.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+            assert.deepEqual(required.filter((r) => r.startsWith(".")), [], "no module of the pack is loaded on its own");
+            assert.ok(required.includes("@pulumi/policy"), required.join(", "));
+            // Every policy is in it.
+            for (const p of policies) {
+                assert.ok(entry.includes(JSON.stringify(p.name)) || entry.includes(`'${p.name}'`), `${p.name} is in the bundle`);
+            }
+        });
+
         it("the compiled pack holds the same policies, name and version as the sources", () => {
             const { dir } = build.ensureBuilt();
             // eslint-disable-next-line @typescript-eslint/no-require-imports
