@@ -49,13 +49,12 @@ export = async () => {
     const { planBlueGreen } = require("./components/app/bluegreen") as typeof import("./components/app/bluegreen");
     const { APP_LABEL } = require("./policy/lib/colours") as typeof import("./policy/lib/colours");
     const { SecretStores } = require("./components/secrets") as typeof import("./components/secrets");
-    const { StackBudget } = require("./components/budget") as typeof import("./components/budget");
     const { serviceMonitor } = require("./components/app/monitoring") as typeof import("./components/app/monitoring");
-    const { DnsTls } = require("./components/dns") as typeof import("./components/dns");
     const k8s = { provider: cluster.provider };
     // A cluster this stack creates is budgeted here; an existing or borrowed one by its owner.
     const cloud = cfg.cluster.provider === "aws" || cfg.cluster.provider === "azure" || cfg.cluster.provider === "gcp";
     if (cfg.budget !== undefined && cloud) {
+        const { StackBudget } = require("./components/budget") as typeof import("./components/budget");
         new StackBudget(`${cfg.app.name}-budget`, { budget: cfg.budget, cluster: cfg.cluster, identity: cluster.identity, stack: cfg.stack, tags });
     }
 
@@ -84,7 +83,9 @@ export = async () => {
     }, { dependsOn: [namespace] });
 
     // The environment's zone and certificates (config refuses them on existing and borrowed clusters).
-    const dns = cfg.dns !== undefined && cloud ? new DnsTls(`${cfg.app.name}-dns`, {
+    // Only stacks with a zone load the DNS component (cloud DNS modules and helm.v3 behind it).
+    const DnsTls = cfg.dns !== undefined && cloud ? (require("./components/dns") as typeof import("./components/dns")).DnsTls : undefined;
+    const dns = DnsTls !== undefined && cfg.dns !== undefined ? new DnsTls(`${cfg.app.name}-dns`, {
         dns: cfg.dns,
         tls: cfg.tls,
         cloud: cfg.cluster.provider as "aws" | "azure" | "gcp",

@@ -126,6 +126,17 @@ export function numericValues(v: unknown, prefix = "", out: Record<string, numbe
 }
 
 /**
+ * What must wait for a chart's rendered objects depends on these: the chart itself (a remote
+ * component: the engine finishes it only after its every object) and each object the SDK rebuilt
+ * as a resource from the chart's `resources`. The SDK rebuilds a reference only for kinds whose
+ * @pulumi/kubernetes module is loaded; any other kind (a CRD's, from any chart) arrives as its ID,
+ * which dependsOn refuses, so it is left to the chart.
+ */
+export function renderedObjects(chart: pulumi.Resource & { readonly resources: pulumi.Output<unknown[] | undefined> }): pulumi.Output<pulumi.Resource[]> {
+    return chart.resources.apply((rs) => [chart, ...(rs ?? []).filter((r): r is pulumi.Resource => pulumi.Resource.isInstance(r))]);
+}
+
+/**
  * The application's chart, rendered client-side (`helm.v4.Chart`): every object it renders is a
  * resource of its own, so `pulumi preview --diff` shows each object's change and the policy pack
  * judges each object's real spec. Pulumi waits for each workload to become ready (unless
@@ -252,7 +263,7 @@ export class AppRelease extends pulumi.ComponentResource {
                 spec: job.apply((j) => j.spec),
             }, {
                 parent: this,
-                dependsOn: pulumi.all([candidate.resources]).apply(([rs]) => [...((rs ?? []) as pulumi.Resource[]), account, ...(preview ? [preview] : [])]),
+                dependsOn: renderedObjects(candidate).apply((rs) => [...rs, account, ...(preview ? [preview] : [])]),
                 // A Job's template is immutable: a new check is a new Job of the same name.
                 deleteBeforeReplace: true,
                 replaceOnChanges: ["spec"],
@@ -271,7 +282,7 @@ export class AppRelease extends pulumi.ComponentResource {
             const svc = pulumi.output(args.namespace).apply((namespace) => routeService({ app: a.name, namespace, colour: active, route: "active", targetPort: a.port, labels: args.labels }));
             const router = new corev1.Service(`${name}-active`, { metadata: svc.metadata, spec: svc.spec }, {
                 parent: this,
-                dependsOn: pulumi.all([activeChart.resources]).apply(([rs]) => [activeChart, ...((rs ?? []) as pulumi.Resource[]), ...(this.smokeJob ? [this.smokeJob] : [])]),
+                dependsOn: renderedObjects(activeChart).apply((rs) => [...rs, ...(this.smokeJob ? [this.smokeJob] : [])]),
             });
             routes.push(router);
             if (a.ingress.enabled && args.chart.appValues) {
