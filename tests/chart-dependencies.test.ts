@@ -16,6 +16,12 @@ class FakeChart extends pulumi.ComponentResource {
     }
 }
 
+class FakeDeployment extends pulumi.CustomResource {
+    constructor(name: string) {
+        super("kubernetes:apps/v1:Deployment", name, {});
+    }
+}
+
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply((v) => { resolve(v); return v; }));
 
 describe("what waits for a chart's rendered objects", () => {
@@ -27,7 +33,7 @@ describe("what waits for a chart's rendered objects", () => {
     });
 
     it("depends on the chart and every object rebuilt as a resource, never on a bare ID", async () => {
-        const deployment = new pulumi.CustomResource("kubernetes:apps/v1:Deployment", "web", {});
+        const deployment = new FakeDeployment("web");
         const chart = new FakeChart("release", [deployment, "storefront/web-monitor", "urn:pulumi:dev::delivery::x$kubernetes:monitoring.coreos.com/v1:ServiceMonitor::m"]);
         const deps = await value(renderedObjects(chart));
         assert.deepEqual(deps, [chart, deployment]);
