@@ -60,7 +60,6 @@ function loadEsbuild() {
     }
 }
 
-
 function compilerOptions(ts) {
     const file = path.join(PACK, "tsconfig.json");
     const { config, error } = ts.readConfigFile(file, ts.sys.readFile);
