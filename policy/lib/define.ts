@@ -135,12 +135,14 @@ function common<P>(spec: CommonSpec<P>) {
 export function resourcePolicy<P extends object = {}>(spec: ResourcePolicySpec<P>): DeliveryResourcePolicy {
     const defaults = defaultsOf(spec.params);
     const applies = spec.appliesTo ?? ((t: string) => spec.resourceTypes.includes(t));
+    // Answered for most resources of every preview: built once, not per resource.
+    const otherType = `${spec.name} applies to ${spec.resourceTypes.join(", ")}`;
     return {
         ...common(spec),
         metadata: metadataOf(spec),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             if (!applies(args.type)) {
-                return args.notApplicable(`${spec.name} applies to ${spec.resourceTypes.join(", ")}`);
+                return args.notApplicable(otherType);
             }
             const config = configOf<P>(() => args.getConfig<object>(), defaults);
             const environment = resourceEnvironment(args.urn, args.props, config.environment) ?? "production";
